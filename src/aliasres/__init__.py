@@ -1,3 +1,29 @@
-"""aliasres: resolve militant-group names, in every spelling, to one canonical registry entry."""
+"""aliasres: resolve militant-group names, in every spelling, to one canonical registry entry.
+
+>>> import aliasres
+>>> aliasres.resolve("Okba Ibn Nafaa").best.group.id  # doctest: +SKIP
+'uqba-bin-nafi-battalion'
+"""
+
+from aliasres.errors import AliasresError, Problem, QueryError, RegistryError
+from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Source, SourceKind
+from aliasres.registry import Registry, packaged_registry_path
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Alias",
+    "AliasKind",
+    "AliasresError",
+    "Group",
+    "Problem",
+    "QueryError",
+    "Registry",
+    "RegistryError",
+    "Relation",
+    "RelationType",
+    "Source",
+    "SourceKind",
+    "__version__",
+    "packaged_registry_path",
+]

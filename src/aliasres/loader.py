@@ -68,6 +68,7 @@ class _Document:
         self.filename = filename
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
+        self.early: list[tuple[str, Path_, str, int]] = []
         self.constructor = yaml.SafeLoader("")
 
     def location(self, path: Path_) -> str:
@@ -102,16 +103,12 @@ class _Document:
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
         return self.constructor.construct_object(node, deep=True)
 
-    def error(self, code: str, path: Path_, message: str, node: yaml.Node | None = None) -> None:
-        location = (
-            f"{self.filename}:{node.start_mark.line + 1}"
-            if node is not None
-            else self.location(path)
-        )
-        self.problems.append(Problem(code, location, _field(path, self), message))
+    def error(self, code: str, path: Path_, message: str, node: yaml.Node) -> None:
+        """Note a problem found while converting; reported once group ids are known."""
+        self.early.append((code, path, message, node.start_mark.line + 1))
 
 
-def _field(path: Path_, document: _Document | None = None) -> str:
+def _field(path: Path_) -> str:
     """``groups[3] (jak-t).aliases[2].kind`` from a path, naming a group by its id when known."""
     text = ""
     for step in path:
@@ -212,15 +209,18 @@ class _Validator:
         top = self.mapping(self.data, (), "a mapping with 'sources' and 'groups'")
         if top is None:
             return [], []
+        for index, raw in enumerate(top.get("groups") or []):
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                self.group_labels[index] = raw["id"]
+        for code, path, message, line in self.doc.early:
+            location = f"{self.doc.filename}:{line}"
+            self.doc.problems.append(Problem(code, location, self.label(path), message))
         self.check_keys(top, TOP_KEYS, ())
         sources = self.sources(top.get("sources") or [])
         source_ids = {source.id for source in sources}
         raw_groups = self.typed(top.get("groups", []), list, ("groups",), "a list of groups")
         groups: list[Group] = []
         positions: dict[str, int] = {}
-        for index, raw in enumerate(raw_groups or []):
-            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                self.group_labels[index] = raw["id"]
         for index, raw in enumerate(raw_groups or []):
             group = self.group(raw, ("groups", index), source_ids)
             if group is None:
