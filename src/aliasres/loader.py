@@ -212,9 +212,9 @@ class _Validator:
         for index, raw in enumerate(top.get("groups") or []):
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                 self.group_labels[index] = raw["id"]
-        for code, path, message, line in self.doc.early:
+        for code, early_path, message, line in self.doc.early:
             location = f"{self.doc.filename}:{line}"
-            self.doc.problems.append(Problem(code, location, self.label(path), message))
+            self.doc.problems.append(Problem(code, location, self.label(early_path), message))
         self.check_keys(top, TOP_KEYS, ())
         sources = self.sources(top.get("sources") or [])
         source_ids = {source.id for source in sources}
