@@ -1,0 +1,288 @@
+"""Resolution quality on the OFAC SDN list, against simple and fuzzy baselines.
+
+Protocol (issue 5):
+- registry: every SDGT/FTO organisation of the OFAC snapshot, each with its primary name and a
+  seeded random half of its aliases;
+- positive queries: the other half of the aliases. An answer is acceptable when it is the
+  alias's group or any group that carries exactly the same normalised name;
+- no-match queries: a seeded sample of OFAC individuals, vessels, aircraft and entities under
+  other programmes, plus the non-militant organisations named in the seed articles
+  (tests/data/non_groups.yaml);
+- query classes: acronym (acronym-shaped), translation (agrees with its group through lexicon
+  concepts rather than through spellings), variant (everything else).
+
+Reports top-1, recall@5, candidate recall, precision/recall/F1 of MATCH decisions, the
+false-match rate on no-match queries, the AMBIGUOUS rate, queries per second and index build
+time, per class, for aliasres and for the baselines (exact lookup; rapidfuzz WRatio and
+token_sort_ratio extractOne). Also resolves the golden variant sets against the packaged
+registry.
+
+Run:  python benchmarks/bench_quality.py [--ofac ../shared/data/ofac] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process, utils
+
+import aliasres
+from aliasres import Decision, Registry, Resolver
+from aliasres.importers.ofac import import_ofac, read_sdn
+from aliasres.model import Group
+from aliasres.normalize import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OFAC = ROOT.parent / "shared" / "data" / "ofac"
+SEED = 20211
+NEGATIVE_SAMPLE = 2000
+BASELINE_CUTOFF = 90.0  # rapidfuzz score (0-100) at which a baseline answers "match"
+
+
+def split_registry(groups: Sequence[Group], seed: int) -> tuple[Registry, list[tuple[str, str]]]:
+    """Register the primary name and a random half of the aliases; hold out the rest."""
+    rng = random.Random(seed)
+    kept: dict[str, list[str]] = {}
+    held_out: list[tuple[str, str]] = []
+    for group in groups:
+        aliases = [a.text for a in group.aliases if a.text != group.name]
+        rng.shuffle(aliases)
+        half = (len(aliases) + 1) // 2
+        kept[group.id] = [group.name, *aliases[:half]]
+        held_out += [(text, group.id) for text in aliases[half:]]
+    countries = {group.id: list(group.countries) for group in groups}
+    return Registry.from_names(kept, countries=countries), held_out
+
+
+def acceptable_groups(registry: Registry) -> Callable[[str, str], set[str]]:
+    """The groups an answer may name: the true one and any group carrying the same name."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for group in registry:
+        for text in group.names:
+            owners[normalize(text).folded].add(group.id)
+
+    def accept(query: str, group_id: str) -> set[str]:
+        return {group_id} | owners.get(normalize(query).folded, set())
+
+    return accept
+
+
+def query_class(query: str, group: Group) -> str:
+    normalized = normalize(query)
+    if normalized.acronym is not None:
+        return "acronym"
+    registered = [normalize(text) for text in group.names]
+    texts = {t.text for n in registered for t in n.tokens}
+    concepts = {t.concept for n in registered for t in n.tokens if t.concept}
+    own_texts = sum(1 for t in normalized.tokens if t.text in texts)
+    own_concepts = sum(1 for t in normalized.tokens if t.concept and t.concept in concepts)
+    return "translation" if own_concepts > own_texts else "variant"
+
+
+def negatives(ofac: Path, seed: int) -> list[str]:
+    entities = read_sdn(ofac)
+    pool = sorted(
+        {
+            e.name
+            for e in entities
+            if e.sdn_type is not None or not ({"SDGT", "FTO"} & set(e.programs))
+        }
+    )
+    sample = random.Random(seed).sample(pool, min(NEGATIVE_SAMPLE, len(pool)))
+    seeds = yaml.safe_load((ROOT / "tests" / "data" / "non_groups.yaml").read_text("utf-8"))
+    return sample + [entry["text"] for entry in seeds]
+
+
+class Tally:
+    """Counts for one system on one query class."""
+
+    def __init__(self) -> None:
+        self.n = self.top1 = self.at5 = self.cand = self.tp = self.fp = self.amb = 0
+        self.neg = self.neg_fp = 0
+
+    def row(self) -> dict[str, float]:
+        matched = self.tp + self.fp
+        precision = self.tp / matched if matched else 1.0
+        recall = self.tp / self.n if self.n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "queries": self.n,
+            "top1": self.top1 / self.n if self.n else 0.0,
+            "recall@5": self.at5 / self.n if self.n else 0.0,
+            "candidate_recall": self.cand / self.n if self.n else 0.0,
+            "match_precision": precision,
+            "match_recall": recall,
+            "match_f1": f1,
+            "ambiguous_rate": self.amb / self.n if self.n else 0.0,
+            "negatives": self.neg,
+            "false_match_rate": self.neg_fp / self.neg if self.neg else 0.0,
+        }
+
+
+def evaluate_aliasres(
+    registry: Registry,
+    positives: list[tuple[str, str, str]],
+    negative_names: list[str],
+    accept: Callable[[str, str], set[str]],
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    start = time.perf_counter()
+    resolver = Resolver(registry)
+    build = time.perf_counter() - start
+    names = [q for q, _, _ in positives] + negative_names
+    aliasres.normalize.cache_clear()  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    results = resolver.resolve_many(names)
+    elapsed = time.perf_counter() - start
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for (query, group_id, klass), result in zip(positives, results):
+        ok = accept(query, group_id)
+        ids = [c.group.id for c in result.candidates]
+        for tally in (tallies[klass], tallies["all"]):
+            tally.n += 1
+            tally.top1 += bool(ids and ids[0] in ok)
+            tally.at5 += bool(ok & set(ids[:5]))
+            pool = {resolver.index.names[i].group for i in resolver.index.candidates(result.normalized)}
+            tally.cand += bool(ok & {registry.groups[p].id for p in pool})
+            if result.decision is Decision.MATCH:
+                tally.tp += ids[0] in ok
+                tally.fp += ids[0] not in ok
+            tally.amb += result.decision is Decision.AMBIGUOUS
+    for result in results[len(positives) :]:
+        tallies["all"].neg += 1
+        tallies["all"].neg_fp += result.decision is Decision.MATCH
+        tallies["all"].fp += result.decision is Decision.MATCH
+    speed = {"index_build_s": build, "queries_per_s": len(names) / elapsed}
+    return {k: t.row() for k, t in sorted(tallies.items())}, speed
+
+
+def evaluate_baseline(
+    registry: Registry,
+    positives: list[tuple[str, str, str]],
+    negative_names: list[str],
+    accept: Callable[[str, str], set[str]],
+    scorer: Callable[..., float] | None,
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    choices: list[str] = []
+    owners: list[str] = []
+    exact: dict[str, str] = {}
+    for group in registry:
+        for text in group.names:
+            processed = utils.default_process(text)
+            choices.append(processed)
+            owners.append(group.id)
+            exact.setdefault(processed, group.id)
+
+    def answer(query: str) -> tuple[str | None, float]:
+        processed = utils.default_process(query)
+        if scorer is None:
+            found = exact.get(processed)
+            return found, 100.0 if found else 0.0
+        hit = process.extractOne(processed, choices, scorer=scorer, processor=None)
+        return (owners[hit[2]], hit[1]) if hit else (None, 0.0)
+
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    start = time.perf_counter()
+    answers = [answer(q) for q, _, _ in positives] + [answer(q) for q in negative_names]
+    elapsed = time.perf_counter() - start
+    for (query, group_id, klass), (found, score) in zip(positives, answers):
+        ok = accept(query, group_id)
+        for tally in (tallies[klass], tallies["all"]):
+            tally.n += 1
+            tally.top1 += found in ok
+            tally.at5 += found in ok
+            tally.cand += found in ok
+            if score >= BASELINE_CUTOFF:
+                tally.tp += found in ok
+                tally.fp += found not in ok
+    for found, score in answers[len(positives) :]:
+        tallies["all"].neg += 1
+        tallies["all"].neg_fp += bool(found) and score >= BASELINE_CUTOFF
+        tallies["all"].fp += bool(found) and score >= BASELINE_CUTOFF
+    speed = {"index_build_s": 0.0, "queries_per_s": len(answers) / elapsed}
+    return {k: t.row() for k, t in sorted(tallies.items())}, speed
+
+
+def variant_sets_report() -> dict[str, Any]:
+    """Every spelling of the golden variant sets, resolved against the packaged registry."""
+    path = ROOT / "tests" / "data" / "variant_sets.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text("utf-8"))
+    resolver = aliasres.default_resolver()
+    total = correct = 0
+    misses = []
+    for entry in data.get("sets", []):
+        group_id = entry.get("group")
+        if not group_id or group_id not in resolver.registry:
+            continue
+        for name in entry["names"]:
+            result = resolver.resolve(name)
+            total += 1
+            best = result.best.group.id if result.best else None
+            if result.decision is Decision.MATCH and best == group_id:
+                correct += 1
+            else:
+                misses.append(f"{name!r} -> {result.decision.value} {best} (want {group_id})")
+    return {"names": total, "resolved_correctly": correct, "misses": misses}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ofac", type=Path, default=DEFAULT_OFAC)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "quality.json")
+    args = parser.parse_args(argv)
+    if not (args.ofac / "sdn.csv").exists():
+        print(f"OFAC files not found in {args.ofac}; pass --ofac DIR", file=sys.stderr)
+        return 2
+    full = import_ofac(args.ofac)
+    registry, held_out = split_registry(list(full), args.seed)
+    accept = acceptable_groups(registry)
+    positives = [(q, g, query_class(q, full[g])) for q, g in held_out if normalize(q).folded or normalize(q).acronym]
+    negative_names = negatives(args.ofac, args.seed)
+    print(
+        f"registry: {len(registry)} groups, {registry.alias_count()} names; "
+        f"{len(positives)} positive queries, {len(negative_names)} no-match queries"
+    )
+    systems: dict[str, Any] = {}
+    systems["aliasres"] = evaluate_aliasres(registry, positives, negative_names, accept)
+    systems["exact"] = evaluate_baseline(registry, positives, negative_names, accept, None)
+    systems["rapidfuzz WRatio"] = evaluate_baseline(
+        registry, positives, negative_names, accept, fuzz.WRatio
+    )
+    systems["rapidfuzz token_sort"] = evaluate_baseline(
+        registry, positives, negative_names, accept, fuzz.token_sort_ratio
+    )
+    header = f"{'system':22} {'class':12} {'n':>5} {'top1':>6} {'r@5':>6} {'cand':>6} {'P':>6} {'R':>6} {'F1':>6} {'amb':>6} {'FMR':>6}"
+    print(header)
+    for system, (rows, speed) in systems.items():
+        for klass, row in rows.items():
+            print(
+                f"{system:22} {klass:12} {row['queries']:5d} {row['top1']:6.3f} {row['recall@5']:6.3f} "
+                f"{row['candidate_recall']:6.3f} {row['match_precision']:6.3f} {row['match_recall']:6.3f} "
+                f"{row['match_f1']:6.3f} {row['ambiguous_rate']:6.3f} "
+                + (f"{row['false_match_rate']:6.3f}" if klass == "all" else "")
+            )
+        print(f"{system:22} speed: {speed['queries_per_s']:,.0f} queries/s, index build {speed['index_build_s'] * 1000:.0f} ms")
+    variants = variant_sets_report()
+    if variants:
+        print(f"golden variant sets on the packaged registry: {variants['resolved_correctly']}/{variants['names']} MATCH to their group")
+        for miss in variants["misses"][:30]:
+            print("  miss:", miss)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"systems": systems, "variant_sets": variants}, indent=2), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The resolver: a name (and optionally a country) in, a decision with its reasons out.
+
+Candidates come from the index, each registry name among them is scored (``score.py``), the
+best name of each group stands for the group, and the decision bands below turn the ranking
+into MATCH, AMBIGUOUS or NO_MATCH. The bands were calibrated on the OFAC hold-out benchmark
+(``benchmarks/bench_quality.py``); they are constants here so that a score means the same
+thing on every query.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from aliasres.index import MAX_CANDIDATES, CandidateIndex
+from aliasres.model import Group
+from aliasres.normalize import NormalizedName, Token, normalize
+from aliasres.registry import Registry
+from aliasres.score import Explanation, score_name
+
+MATCH_BAND = 0.85
+"""A best candidate at or above this score, with no close rival, is a MATCH."""
+REVIEW_BAND = 0.70
+"""Candidates below this never make a decision AMBIGUOUS: they are too weak to be rivals."""
+RIVAL_MARGIN = 0.06
+"""A different group scoring within this margin of the best makes the decision AMBIGUOUS."""
+
+
+class Decision(enum.Enum):
+    """What the resolver concludes about a name."""
+
+    MATCH = "match"
+    AMBIGUOUS = "ambiguous"
+    NO_MATCH = "no_match"
+
+
+@attrs.frozen
+class Candidate:
+    """One registry group proposed for a query, with its best-matching name and the reasons."""
+
+    group: Group
+    score: float  # in [0, 1]; comparable across queries
+    matched_alias: str
+    explanation: Explanation
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "group_id": self.group.id,
+            "name": self.group.name,
+            "score": round(self.score, 4),
+            "matched_alias": self.matched_alias,
+            "explanation": self.explanation.to_dict(),
+        }
+
+
+@attrs.frozen
+class Result:
+    """The answer for one query: a decision, the candidates best first, and why."""
+
+    query: str
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    normalized: NormalizedName
+    country: str | None = None
+    rivals: tuple[Candidate, ...] = ()  # the groups that made the decision AMBIGUOUS
+    note: str = ""
+
+    @property
+    def best(self) -> Candidate | None:
+        """The top candidate, or None when nothing in the registry resembles the query."""
+        return self.candidates[0] if self.candidates else None
+
+    def to_dict(self) -> dict[str, object]:
+        best = self.best
+        return {
+            "query": self.query,
+            "country": self.country,
+            "decision": self.decision.value,
+            "group_id": best.group.id if best and self.decision is Decision.MATCH else None,
+            "name": best.group.name if best and self.decision is Decision.MATCH else None,
+            "score": round(best.score, 4) if best else 0.0,
+            "matched_alias": best.matched_alias if best else None,
+            "rivals": [c.group.id for c in self.rivals],
+            "candidates": [c.to_dict() for c in self.candidates],
+            "note": self.note,
+        }
+
+
+class Resolver:
+    """Resolves names against one registry. Build once (it indexes every name), then query."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.index = CandidateIndex(registry)
+        self._related = _relation_pairs(registry)
+        self._unseen = self.index.unseen_idf()
+
+    def weight(self, token: Token) -> float:
+        """A token's weight: its lexicon prior times the rarity of its key in the registry."""
+        return token.weight * self.index.idf.get(token.identity, self._unseen)
+
+    def resolve(self, name: str, country: str | None = None, limit: int = 5) -> Result:
+        """Resolve one name; ``country`` (ISO alpha-2) favours groups active there."""
+        if not isinstance(name, str):
+            msg = f"name must be str, got {type(name).__name__}: {name!r}"
+            raise TypeError(msg)
+        hint = country.upper() if country else None
+        query = normalize(name)
+        if query.is_empty and query.acronym is None:
+            note = f"name {name!r} is empty after normalisation; nothing to match"
+            return Result(name, Decision.NO_MATCH, (), query, hint, note=note)
+        candidates = self._rank(query, hint)
+        return self._decide(name, query, hint, candidates, limit)
+
+    def resolve_many(
+        self,
+        names: Iterable[str],
+        country: str | None | Sequence[str | None] = None,
+        limit: int = 5,
+    ) -> list[Result]:
+        """Resolve many names, in order; repeated (name, country) pairs are resolved once.
+
+        ``country`` is one hint for every name or a sequence with one hint per name.
+        """
+        names = list(names)
+        if country is None or isinstance(country, str):
+            hints: list[str | None] = [country] * len(names)
+        else:
+            hints = list(country)
+            if len(hints) != len(names):
+                msg = f"got {len(names)} names but {len(hints)} country hints"
+                raise ValueError(msg)
+        done: dict[tuple[str, str | None], Result] = {}
+        results = []
+        for name, hint in zip(names, hints):
+            key = (name, hint)
+            if key not in done:
+                done[key] = self.resolve(name, country=hint, limit=limit)
+            results.append(done[key])
+        return results
+
+    def _rank(self, query: NormalizedName, country: str | None) -> list[Candidate]:
+        best: dict[int, Candidate] = {}
+        for name_id in self.index.candidates(query, MAX_CANDIDATES):
+            entry = self.index.names[name_id]
+            group = self.registry.groups[entry.group]
+            score, explanation = score_name(
+                query, entry.name, group, entry.text, entry.kind, self.weight, country
+            )
+            current = best.get(entry.group)
+            if current is None or score > current.score:
+                best[entry.group] = Candidate(group, score, entry.text, explanation)
+        return sorted(best.values(), key=lambda c: (-c.score, c.group.id))
+
+    def _decide(
+        self,
+        name: str,
+        query: NormalizedName,
+        country: str | None,
+        candidates: list[Candidate],
+        limit: int,
+    ) -> Result:
+        shown = tuple(c for c in candidates[: max(limit, 1)] if c.score > 0.0)
+        top = shown[0] if shown else None
+        if top is None or top.score < REVIEW_BAND:
+            return Result(name, Decision.NO_MATCH, shown, query, country)
+        rivals = tuple(
+            c
+            for c in candidates[1:]
+            if c.score >= REVIEW_BAND
+            and c.score >= top.score - RIVAL_MARGIN
+            and not (c.score < top.score and self._are_related(top.group, c.group))
+        )
+        if rivals:
+            return Result(name, Decision.AMBIGUOUS, shown, query, country, rivals=rivals)
+        decision = Decision.MATCH if top.score >= MATCH_BAND else Decision.NO_MATCH
+        return Result(name, decision, shown, query, country)
+
+    def _are_related(self, left: Group, right: Group) -> bool:
+        return (left.id, right.id) in self._related
+
+    def related(self, group_id: str) -> tuple[tuple[str, Group], ...]:
+        """Groups linked to ``group_id`` (branch_of, splinter_of...), both directions."""
+        return self.registry.related_to(group_id)
+
+
+def _relation_pairs(registry: Registry) -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for group in registry.groups:
+        for relation in group.relations:
+            pairs.add((group.id, relation.target))
+            pairs.add((relation.target, group.id))
+    return frozenset(pairs)
+
+
+@functools.cache
+def default_resolver() -> Resolver:
+    """A resolver over the packaged registry, built on first use and kept."""
+    return Resolver(Registry.load())
+
+
+def resolve(name: str, country: str | None = None, limit: int = 5) -> Result:
+    """Resolve ``name`` against the packaged registry (the resolver is built once)."""
+    return default_resolver().resolve(name, country=country, limit=limit)

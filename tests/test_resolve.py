@@ -1,0 +1,160 @@
+"""The resolver, as a specification: which group a name denotes, or an honest "don't know"."""
+
+from __future__ import annotations
+
+import pytest
+
+import aliasres
+from aliasres import Decision, Registry, Resolver
+
+# A small registry with the look-alikes that matter, built in memory.
+SIBLINGS = Registry.from_names(
+    {
+        "jak-t": [
+            "Jund al-Khilafah in Tunisia",
+            "JAK-T",
+            "Jund al-Khilafa",
+            "Soldiers of the Caliphate",
+            "Daesh Tunisia",
+        ],
+        "jak-a": ["Jund al-Khilafah in Algeria", "JAK-A", "Jund al-Khalifa"],
+        "ast": ["Ansar al-Sharia in Tunisia", "AST", "Ansar al-Sharia"],
+        "asb": ["Ansar al-Sharia in Benghazi", "Ansar al-Sharia"],
+        "asd": ["Ansar al-Sharia in Darnah", "Ansar al-Sharia"],
+        "aqim": ["al-Qa'ida in the Islamic Maghreb", "AQIM"],
+        "aq": ["al-Qa'ida", "al-Qaeda"],
+    },
+    countries={"jak-t": ["TN"], "jak-a": ["DZ"], "ast": ["TN"], "asb": ["LY"], "asd": ["LY"]},
+)
+
+
+@pytest.fixture(scope="module")
+def siblings() -> Resolver:
+    return Resolver(SIBLINGS)
+
+
+class TestSiblingsAreKeptApart:
+    def test_bare_jund_al_khilafah_is_ambiguous_between_tunisia_and_algeria(
+        self, siblings: Resolver
+    ) -> None:
+        result = siblings.resolve("Jund al-Khilafah")
+        assert result.decision is Decision.AMBIGUOUS
+        assert {c.group.id for c in result.candidates[:2]} == {"jak-t", "jak-a"}
+
+    def test_a_country_hint_decides_between_siblings(self, siblings: Resolver) -> None:
+        result = siblings.resolve("Jund al-Khilafah", country="DZ")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "jak-a"
+
+    def test_a_place_named_in_the_query_decides(self, siblings: Resolver) -> None:
+        result = siblings.resolve("Jund al-Khilafah in Algeria")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "jak-a"
+
+    def test_bare_ansar_al_sharia_is_ambiguous_with_all_holders_listed(
+        self, siblings: Resolver
+    ) -> None:
+        result = siblings.resolve("Ansar al-Sharia")
+        assert result.decision is Decision.AMBIGUOUS
+        assert {c.group.id for c in result.candidates} >= {"ast", "asb", "asd"}
+
+    def test_french_spelling_with_the_country_resolves_to_tunisia(
+        self, siblings: Resolver
+    ) -> None:
+        result = siblings.resolve("Ansar al-Charia en Tunisie")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "ast"
+
+    def test_aqim_is_not_al_qaida(self, siblings: Resolver) -> None:
+        result = siblings.resolve("Al-Qaeda in the Islamic Maghreb")
+        assert result.best is not None
+        assert result.best.group.id == "aqim"
+        assert siblings.resolve("al-Qaida").best.group.id == "aq"  # type: ignore[union-attr]
+
+
+class TestAcronyms:
+    @pytest.mark.parametrize(("query", "group_id"), [("JAK-T", "jak-t"), ("Jak T", "jak-t"), ("A.Q.I.M.", "aqim")])
+    def test_registered_acronym_in_any_punctuation(
+        self, siblings: Resolver, query: str, group_id: str
+    ) -> None:
+        result = siblings.resolve(query)
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == group_id
+
+
+class TestNoMatch:
+    @pytest.mark.parametrize(
+        "query",
+        ["Tunisian National Guard", "Ennahda", "Reuters", "Ezzedine Alaoui", "Bardo Museum"],
+    )
+    def test_names_that_are_not_registry_groups(self, siblings: Resolver, query: str) -> None:
+        assert siblings.resolve(query).decision is Decision.NO_MATCH
+
+    def test_empty_name_is_no_match_with_a_note(self, siblings: Resolver) -> None:
+        result = siblings.resolve("  ـــ  ")
+        assert result.decision is Decision.NO_MATCH
+        assert "empty" in result.note
+        assert result.best is None
+
+    def test_non_string_is_a_type_error(self, siblings: Resolver) -> None:
+        with pytest.raises(TypeError, match="name must be str"):
+            siblings.resolve(b"JAK-T")  # type: ignore[arg-type]
+
+
+class TestExplanation:
+    def test_names_the_matched_alias_and_the_token_pairs(self, siblings: Resolver) -> None:
+        result = siblings.resolve("Soldiers of the Khilafa")
+        assert result.best is not None
+        assert result.best.group.id == "jak-t"
+        assert result.best.matched_alias == "Soldiers of the Caliphate"
+        text = str(result.best.explanation)
+        assert "Soldiers of the Caliphate" in text
+        assert "khilafa" in text
+
+    def test_scores_are_in_the_unit_interval_and_sorted(self, siblings: Resolver) -> None:
+        result = siblings.resolve("Jund al Khilafa Tunisia", limit=10)
+        scores = [c.score for c in result.candidates]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+class TestBatch:
+    def test_resolve_many_equals_resolve_one_by_one(self, siblings: Resolver) -> None:
+        names = ["JAK-T", "Ansar al-Sharia", "JAK-T", "Reuters", "", "Jund al-Khalifa"]
+        assert siblings.resolve_many(names) == [siblings.resolve(n) for n in names]
+
+    def test_one_country_hint_per_name(self, siblings: Resolver) -> None:
+        results = siblings.resolve_many(["Jund al-Khilafah", "Jund al-Khilafah"], ["TN", "DZ"])
+        assert [r.best.group.id for r in results] == ["jak-t", "jak-a"]  # type: ignore[union-attr]
+
+
+class TestPackagedRegistry:
+    """Every spelling the seed articles use resolves to its group (see tests/data)."""
+
+    @pytest.mark.parametrize(
+        ("query", "group_id"),
+        [
+            ("Okba Ibn Nafaa", "uqba-bin-nafi"),
+            ("Uqba bin Nafi battalion", "uqba-bin-nafi"),
+            ("Katibat 'Uqbah Bin Nafi", "uqba-bin-nafi"),
+            ("كتيبة عقبة بن نافع", "uqba-bin-nafi"),
+            ("Daesh Tunisia", "jund-al-khilafah-tunisia"),
+            ("Soldiers of the Caliphate in Tunisia", "jund-al-khilafah-tunisia"),
+            ("JAK-T", "jund-al-khilafah-tunisia"),
+        ],
+    )
+    def test_seed_spellings(self, query: str, group_id: str) -> None:
+        result = aliasres.resolve(query)
+        assert result.decision is Decision.MATCH, [str(c.explanation) for c in result.candidates]
+        assert result.best is not None
+        assert result.best.group.id == group_id
+
+    def test_the_battalion_not_its_parent_and_the_parent_is_reachable(self) -> None:
+        result = aliasres.resolve("Uqba bin Nafi battalion")
+        assert result.best is not None
+        related = {g.id for _, g in aliasres.default_resolver().related(result.best.group.id)}
+        assert any("maghreb" in group_id for group_id in related)
