@@ -49,12 +49,14 @@ from unidecode import unidecode
 
 from aliasres.countries import is_country_code
 from aliasres.errors import AliasresError
+from aliasres.loader import HEADER
 from aliasres.model import Alias, AliasKind, Group, Source, SourceKind
 from aliasres.registry import Registry
 
 __all__ = [
     "OFAC_COUNTRY_CODES",
     "AltName",
+    "MergeError",
     "OfacFormatError",
     "OfacImport",
     "RemarkAlias",
@@ -66,6 +68,7 @@ __all__ = [
     "merge",
     "parse_remark_aliases",
     "read_sdn",
+    "render_registry",
     "slugify",
     "source_id",
 ]
@@ -977,33 +980,46 @@ def _ofac_names(imported: Group) -> list[Alias]:
 
 
 def _absorb(curated: Group, imported: Group) -> Group:
-    """``curated`` with the OFAC names, countries and source of ``imported`` added."""
+    """``curated`` with the OFAC names, countries and source of ``imported`` added.
+
+    Names are compared ignoring letter case, as the curated file records spellings that differ
+    only in case once (citing every source that has the spelling in any case): OFAC's
+    ``SOLDIERS OF THE CALIPHATE`` adds the OFAC source to a curated ``Soldiers of the
+    Caliphate`` and an OFAC name equal to the curated name adds nothing but the group source.
+    """
     src = source_id(_ofac_key(imported) or "")
     offered = _ofac_names(imported)
-    offered_texts = {alias.text for alias in offered}
+    offered_keys = {alias.text.casefold() for alias in offered}
 
     # Take the OFAC source off every alias OFAC still carries: it is added back below, so a
     # second merge sees the same curated aliases as the first.
     aliases: list[Alias] = []
     for alias in curated.aliases:
-        if alias.text in offered_texts and src in alias.sources:
+        if alias.text.casefold() in offered_keys and src in alias.sources:
             alias = attrs.evolve(alias, sources=[s for s in alias.sources if s != src])
         aliases.append(alias)
-    position = {alias.text: index for index, alias in enumerate(aliases)}
+    position: dict[str, int] = {}
+    for index, alias in enumerate(aliases):
+        position.setdefault(alias.text.casefold(), index)
+    name_key = curated.name.casefold()
     for alias in offered:
-        if alias.text == curated.name:
+        key = alias.text.casefold()
+        if key == name_key:
             continue
-        if alias.text in position:
-            index = position[alias.text]
-            aliases[index] = attrs.evolve(aliases[index], sources=[*aliases[index].sources, src])
+        if key in position:
+            index = position[key]
+            if src not in aliases[index].sources:
+                aliases[index] = attrs.evolve(
+                    aliases[index], sources=[*aliases[index].sources, src]
+                )
         else:
-            position[alias.text] = len(aliases)
+            position[key] = len(aliases)
             aliases.append(attrs.evolve(alias, sources=(src,)))
 
     stale = [
         alias.text
         for alias in aliases
-        if alias.sources == (src,) and alias.text not in offered_texts
+        if src in alias.sources and alias.text.casefold() not in offered_keys
     ]
     if stale:
         log.warning(
@@ -1033,8 +1049,9 @@ def merge(base: Registry, imported: Registry) -> Registry:
 
     * A curated group whose ``external_ids["ofac"]`` names an imported entity absorbs it: its
       id, name, notes, relations, curated aliases and their sources stay; the OFAC names are
-      added as aliases (an alias already there only gains the OFAC source), the OFAC countries
-      follow the curated ones, and the group cites the OFAC source.
+      added as aliases (an alias already there, in any letter case, only gains the OFAC
+      source; a name equal to the curated name is not added), the OFAC countries follow the
+      curated ones, and the group cites the OFAC source.
     * Groups a previous import wrote (not curated, with an OFAC id or OFAC sources) are
       replaced by the fresh import; an entity keeps the id it had before.
     * Curated groups without an OFAC entry, and other groups, are kept as they are.
@@ -1146,3 +1163,25 @@ def _check_relations(groups: Sequence[Group]) -> None:
     if dangling:
         msg = "relations point to groups the merge removed: " + ", ".join(dangling)
         raise MergeError(msg)
+
+
+def render_registry(registry: Registry, previous_text: str | None = None) -> str:
+    """The registry as file text, keeping the leading comments of the file it replaces.
+
+    ``registry.to_yaml()`` starts with a fixed header; when ``previous_text`` (the file being
+    refreshed) starts with its own comment block, that block is kept instead, so curators'
+    notes at the top of ``data/aliases.yaml`` survive a re-import.
+    """
+    text = registry.to_yaml()
+    if previous_text is None:
+        return text
+    lines = previous_text.splitlines(keepends=True)
+    count = 0
+    while count < len(lines) and lines[count].startswith("#"):
+        count += 1
+    if count == 0 or not text.startswith(HEADER):
+        return text
+    header = "".join(lines[:count])
+    if not header.endswith("\n"):
+        header += "\n"
+    return header + text[len(HEADER) :]
