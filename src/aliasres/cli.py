@@ -67,9 +67,10 @@ class _State:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
+            registry = self.registry  # a bad registry is reported before anything else
             from aliasres.resolve import Resolver
 
-            self._resolver = Resolver(self.registry)
+            self._resolver = Resolver(registry)
         return self._resolver
 
 
