@@ -18,7 +18,7 @@ and its programs include SDGT or FTO. Each becomes one :class:`~aliasres.model.G
 * ``id``: a slug of the display name; entities whose slugs collide get ``-<ent_num>`` appended,
   except the lowest ent_num, which keeps the bare slug;
 * ``name``: the OFAC primary name in a readable case (``Jund al-Khilafah in Tunisia``); the
-  OFAC spelling itself (upper case) is the first alias;
+  OFAC spelling itself (upper case) is the first alias, unless the two are identical;
 * aliases from ``alt.csv`` in alt_num order (aka and nka: NAME, or ACRONYM when the alias is
   shaped like one; fka: FORMER_NAME), then the remarks' ``a.k.a.``/``f.k.a.``/``n.k.a.`` items
   (WEAK), each text once;
@@ -27,10 +27,12 @@ and its programs include SDGT or FTO. Each becomes one :class:`~aliasres.model.G
   cited by the group and by each of its aliases.
 
 :func:`merge` folds a fresh import into an existing registry file: curated groups absorb their
-OFAC entry, previously imported groups are replaced. Output order: curated groups in file order,
-other non-OFAC groups in file order, then the imported groups by ent_num; sources likewise
-(the file's own sources, then the OFAC sources by ent_num). Importing and merging into the
-result again gives the same file, byte for byte.
+OFAC entry (an OFAC name that a curated alias already spells, in any letter case, only adds the
+OFAC source to it), previously imported groups are replaced. Output order: curated groups in
+file order, other non-OFAC groups in file order, then the imported groups by ent_num; sources
+likewise (the file's own sources, then the OFAC sources by ent_num). Importing and merging into the
+result again gives the same file, byte for byte; :func:`render_registry` writes it keeping the
+comment block at the top of the file it replaces.
 
 This module never locates data by itself: callers pass the directory of the CSV files.
 """
