@@ -361,6 +361,13 @@ class TestBatch:
         assert result.exit_code == 2
         assert "no column 'label'" in result.stderr
 
+    def test_output_directory_must_exist(self, registry_file: Path, tmp_path: Path) -> None:
+        source = tmp_path / "names.csv"
+        source.write_bytes(MESSY_CSV)
+        result = run(registry_file, "batch", str(source), "-o", str(tmp_path / "no" / "out.csv"))
+        assert result.exit_code == 2
+        assert "does not exist" in result.stderr
+
     def test_unreadable_input_exits_1(self, registry_file: Path, tmp_path: Path) -> None:
         """A header that is not UTF-8 makes the whole file unreadable: one line, exit 1."""
         source = tmp_path / "names.csv"
@@ -495,6 +502,19 @@ class TestImportOfac:
         assert [g.id for g in registry][:3] == ["uqba-bin-nafi", "aqim", "jak-t"]
         assert len(registry) == 4
         assert "JUND AL-KHILAFAH FI TUNIS" in registry["jak-t"].names
+
+    def test_refresh_in_place_keeps_the_comment_header(
+        self, ofac_dir: Path, tmp_path: Path
+    ) -> None:
+        """-o and --merge the same file: curators' top comments survive, a rerun is stable."""
+        path = tmp_path / "aliases.yaml"
+        path.write_text("# our notes\n# second line\n" + BROWSE_YAML, encoding="utf-8")
+        args = ["import-ofac", str(ofac_dir), "--merge", str(path), "-o", str(path)]
+        assert run(None, *args).exit_code == 0
+        first = path.read_text(encoding="utf-8")
+        assert first.startswith("# our notes\n# second line\n")
+        assert run(None, *args).exit_code == 0
+        assert path.read_text(encoding="utf-8") == first
 
     def test_stdout(self, ofac_dir: Path) -> None:
         result = run(None, "import-ofac", str(ofac_dir), "-o", "-")

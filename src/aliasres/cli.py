@@ -536,6 +536,9 @@ def batch(
         or (BatchFormat.from_path(output) if output is not None else None)
         or in_format
     )
+    if output is not None and not output.parent.is_dir():
+        msg = f"directory {str(output.parent)!r} does not exist"
+        raise click.BadParameter(msg, param_hint="'--output'")
     source = _read_stdin() if input_path == "-" else Path(input_path)
     registry = _state().registry
     try:
@@ -688,7 +691,8 @@ def import_ofac(
     DIRECTORY holds the legacy SDN CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv).
     With --merge, the import is folded into that registry file: curated groups absorb
     their OFAC entry, earlier imports are replaced. The result is validated before it is
-    written; the output may be the --merge file itself.
+    written; the output may be the --merge file itself, and keeps the comment block at the
+    top of the file it replaces.
 
     \b
     Examples:
@@ -696,7 +700,7 @@ def import_ofac(
       aliasres import-ofac sdn/ --merge data/aliases.yaml -o data/aliases.yaml
     """
     from aliasres.importers.ofac import import_ofac as run_import
-    from aliasres.importers.ofac import merge
+    from aliasres.importers.ofac import merge, render_registry
     from aliasres.loader import write_atomic
     from aliasres.registry import Registry
 
@@ -704,7 +708,9 @@ def import_ofac(
     registry = imported
     if merge_path is not None:
         registry = merge(Registry.load(merge_path), imported)
-    text = registry.to_yaml()
+    replaced = output if str(output) != "-" and output.is_file() else merge_path
+    previous = replaced.read_text(encoding="utf-8") if replaced is not None else None
+    text = render_registry(registry, previous)  # keeps the replaced file's comment header
     Registry.from_yaml(text, str(output))  # never write a file 'validate' would refuse
     if str(output) == "-":
         with _stdout_text() as stdout:
