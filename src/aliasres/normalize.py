@@ -1,0 +1,617 @@
+"""Name normalisation: one entry point, :func:`normalize`, from any written name to tokens and keys.
+
+The pipeline, in order (each step is named in :attr:`NormalizedName.trace`):
+
+1. **Acronyms first.** Parenthesised short forms are taken out of the name
+   (``... Pakistan (TTP)``); an input that is itself acronym-shaped (``AQIM``, ``a.q.i.m.``,
+   ``JAK-T``, ``Jak T``, ``LeT``) becomes one exact acronym token (:mod:`aliasres.acronyms`).
+2. **Character folding** (:mod:`aliasres.fold`): NFKC, case folding, possessives, French
+   elision, marks, apostrophes, scholarly letters, accents, digits, punctuation to spaces.
+3. **Tokens by script.** Arabic-script words go through :mod:`aliasres.arabic` (letter
+   variants, article and clitics, letters straight to key symbols); Latin words through
+   :mod:`aliasres.translit` (rules R1-R22, attached articles, glued endings, -allah
+   compounds, tradition-specific readings); other scripts are transliterated by unidecode.
+4. **Lexicon** (:mod:`aliasres.lexicon`): every word is looked up; function words (al, of,
+   the, wa, fi, de...) and articles assimilated to a sun letter (ash-Sham, ud-Dawa) leave the
+   key; generic words (katiba, brigade, group) stay with a low weight; country, region and city
+   words become ISO 3166 or region concepts; multi-word lexicon phrases (West Africa,
+   Bayt al-Maqdis) become one token.
+5. **Keys.** A lexicon word's identity is its concept (``c:khilafa``), any other word's is
+   its consonant-skeleton key (``k:AKB``; :mod:`aliasres.phonetic`), with alternate keys for
+   the German, Spanish, Egyptian and Turkish readings.
+
+:func:`normalize` is total on ``str`` and cached; the result is a frozen
+:class:`NormalizedName`.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections import Counter
+from typing import Final, NamedTuple
+
+import attrs
+
+from aliasres import acronyms as acr
+from aliasres import arabic
+from aliasres.fold import fold_chars, fold_chars_traced, has_arabic, romanize_other, split_scripts
+from aliasres.lexicon import LexEntry, Lexicon, TokenKind, load_lexicon
+from aliasres.phonetic import skeleton
+from aliasres.translit import (
+    allah_compound,
+    assimilated_article,
+    attached_article,
+    glued_ending,
+    latin_surface,
+    latin_surface_traced,
+    preposition_article,
+    reading_surfaces,
+)
+
+__all__ = [
+    "NORMALIZE_CACHE_SIZE",
+    "TOKEN_CACHE_SIZE",
+    "NormalizedName",
+    "Token",
+    "TokenKind",
+    "clear_caches",
+    "fold",
+    "normalize",
+    "phonetic_key",
+]
+
+NORMALIZE_CACHE_SIZE: Final = 65_536
+"""How many distinct names :func:`normalize` keeps results for."""
+
+TOKEN_CACHE_SIZE: Final = 65_536
+"""How many distinct written words the per-word analysis keeps results for."""
+
+DISTINCTIVE_WEIGHT: Final = 1.0
+"""Prior weight of a word the lexicon does not know."""
+
+ACRONYM_KEY_PREFIX: Final = "#"
+"""Acronym tokens are keyed by their canonical form behind this mark (``#JAKT``), never
+phonetically, so they can't collide with a skeleton key."""
+
+SCRIPT_MAJORITY: Final = 0.9
+"""Share of letters one script needs for :attr:`NormalizedName.script` to name it."""
+
+
+@attrs.frozen
+class Token:
+    """One content word of a name (function words are not tokens)."""
+
+    text: str
+    """Folded surface form, vowels kept, after the Latin rules (``khilafa``, ``uqba``)."""
+    key: str
+    """Primary consonant-skeleton key (``XLF``, ``AKB``); ``#`` + letters for an acronym."""
+    alt_keys: tuple[str, ...]
+    """Keys under alternate readings (German, Spanish, Egyptian, Turkish...), maybe empty."""
+    kind: TokenKind
+    weight: float
+    """Prior weight in [0, 1] from the lexicon class (generic 0.15 ... distinctive 1.0)."""
+    concept: str | None
+    """Lexicon concept shared by all equivalents across languages (``jund``, ``khilafa``,
+    ``brigade``); for country tokens an ISO 3166 code or a region id (``TN``,
+    ``region:sham``, ``city:benghazi``); None for distinctive tokens."""
+    alt_readings: tuple[str, ...] = ()
+    """The reading that produced each of :attr:`alt_keys` (``de``, ``es``, ``eg``, ``tr``...)."""
+
+    @property
+    def identity(self) -> str:
+        """The matching identity: ``c:<concept>`` for lexicon words, else ``k:<key>``."""
+        return "c:" + self.concept if self.concept is not None else "k:" + self.key
+
+
+@attrs.frozen
+class NormalizedName:
+    """Everything the resolver needs to know about one written name."""
+
+    original: str
+    folded: str
+    """The token texts joined by spaces."""
+    tokens: tuple[Token, ...]
+    """Content tokens in order (function words excluded)."""
+    acronyms: tuple[str, ...]
+    """Acronyms the name implies: parenthesised ones first, then initials-based forms
+    (``AQIM``, ``QIM``, ``AQITIM`` for al-Qa'ida in the Islamic Maghreb)."""
+    acronym: str | None
+    """The canonical form if the input itself is acronym-shaped (``JAKT``, ``AQIM``), else None."""
+    countries: tuple[str, ...]
+    """Concepts of country tokens, in order, without repeats."""
+    script: str
+    """Dominant script: ``Latn``, ``Arab``, ``Cyrl`` (other ISO 15924 codes), ``mixed``, ``""``."""
+    trace: tuple[str, ...]
+    """Rules and lexicon entries that fired, in order: ``latin:R2 dj->j``, ``article:al-``."""
+
+    @property
+    def key(self) -> str:
+        """All token identities in order."""
+        return " ".join(t.identity for t in self.tokens)
+
+    @property
+    def core_key(self) -> str:
+        """Token identities without generic words: the key spelling variants share."""
+        return " ".join(t.identity for t in self.tokens if t.kind is not TokenKind.GENERIC)
+
+    @property
+    def is_empty(self) -> bool:
+        """True if no content token is left (empty, punctuation or function words only)."""
+        return not self.tokens
+
+    @property
+    def key_variants(self) -> tuple[str, ...]:
+        """:attr:`core_key` under the primary reading, then under each alternate reading."""
+        readings = sorted({r for t in self.tokens for r in t.alt_readings})
+        out = [self.core_key]
+        for reading in readings:
+            parts: list[str] = []
+            for token in self.tokens:
+                if token.kind is TokenKind.GENERIC:
+                    continue
+                if reading in token.alt_readings:
+                    parts.append("k:" + token.alt_keys[token.alt_readings.index(reading)])
+                else:
+                    parts.append(token.identity)
+            variant = " ".join(parts)
+            if variant not in out:
+                out.append(variant)
+        return tuple(out)
+
+
+# --- per-word analysis -------------------------------------------------------------------
+
+
+class _Piece(NamedTuple):
+    """One word after analysis: a token to be, or a function word."""
+
+    text: str
+    key: str
+    alt_keys: tuple[str, ...]
+    alt_readings: tuple[str, ...]
+    entry: LexEntry | None
+    trace: tuple[str, ...]
+    acronym: bool = False
+
+    @property
+    def is_function(self) -> bool:
+        return self.entry is not None and self.entry.is_function
+
+    @property
+    def item(self) -> str:
+        return "c:" + self.entry.id if self.entry is not None else "s:" + self.text
+
+
+def _entry_piece(text: str, entry: LexEntry, trace: list[str], written: str) -> _Piece:
+    if entry.fixed_display:
+        text = entry.display
+    trace.append(entry.trace(written))
+    return _Piece(text, skeleton(text), (), (), entry, tuple(trace))
+
+
+def _article_piece(lexicon: Lexicon, written: str, rule: str) -> _Piece:
+    entry = lexicon.entries["article"]
+    return _Piece("al", "AL", (), (), entry, (rule, entry.trace(written)))
+
+
+_SPLITS: Final = (
+    ("latin:R18 -allah compound", "allah"),
+    ("latin:R8 attached article", "attached"),
+    ("latin:R9 glued article", "glued"),
+    ("latin:R10 li/bi + article", "preposition"),
+)
+
+
+def _split(raw: str, lexicon: Lexicon) -> tuple[str, tuple[str, ...]] | None:
+    known = lexicon.knows_latin
+    for name, kind in _SPLITS:
+        if kind == "allah":
+            parts = allah_compound(raw)
+        elif kind == "attached":
+            parts = attached_article(raw, known)
+        elif kind == "glued":
+            parts = glued_ending(raw, known)
+        else:
+            parts = preposition_article(raw, known)
+        if parts is not None:
+            return name, parts
+    return None
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _analyze_latin(raw: str) -> tuple[_Piece, ...]:
+    """Analyse one folded Latin word (lower-case ASCII letters and digits)."""
+    lexicon = load_lexicon()
+    surface, trace = latin_surface_traced(raw)
+    entry = lexicon.raw.get(raw)
+    if entry is not None and raw in lexicon.verbatim:
+        return (_entry_piece(raw, entry, [], raw),)
+    entry = entry or lexicon.ruled.get(surface)
+    if entry is not None:
+        return (_entry_piece(surface, entry, trace, raw),)
+    split = _split(raw, lexicon)
+    if split is not None:
+        rule, parts = split
+        pieces: list[_Piece] = []
+        for part in parts:
+            if part == "al":
+                pieces.append(_article_piece(lexicon, raw, rule))
+            else:
+                pieces.extend(_analyze_latin(part))
+        if pieces and pieces[0].trace[:1] != (rule,):
+            first = pieces[0]
+            pieces[0] = first._replace(trace=(rule, *first.trace))
+        return tuple(pieces)
+    readings = reading_surfaces(raw)
+    for reading, alternate in readings:
+        entry = lexicon.ruled.get(alternate)
+        if entry is not None and not entry.is_function:
+            return (_entry_piece(alternate, entry, [*trace, f"reading:{reading}"], raw),)
+    key = skeleton(surface)
+    alt_keys: list[str] = []
+    alt_readings: list[str] = []
+    for reading, alternate in readings:
+        alt_key = skeleton(alternate)
+        if alt_key != key and alt_key not in alt_keys:
+            alt_keys.append(alt_key)
+            alt_readings.append(reading)
+    return (_Piece(surface, key, tuple(alt_keys), tuple(alt_readings), None, tuple(trace)),)
+
+
+_HAMZA_SEATS: Final = frozenset("أإآٱٲٳٵؤئء")
+_PERSIAN: Final = frozenset("ۃیېۍےکڪڭہھەۀۂٹڈڑںڨڧڢپچژگڤ")
+_CLITIC_ENTRIES: Final = {
+    "wa": "and",
+    "al": "article",
+    "bi": "to-for",
+    "li": "to-for",
+    "fa": "to-for",
+    "ka": "to-for",
+}
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _analyze_arabic(token: str) -> tuple[_Piece, ...]:
+    """Analyse one Arabic-script word (marks and tatweel already removed)."""
+    lexicon = load_lexicon()
+    word = arabic.fold_letters(token)
+    if not word:
+        return ()
+    trace: list[str] = []
+    chars = set(token)
+    if not _HAMZA_SEATS.isdisjoint(chars):
+        trace.append("arabic:hamza-seats")
+    if not _PERSIAN.isdisjoint(chars):
+        trace.append("arabic:persian-letters")
+    clitics, stem = arabic.split_clitics(word, lexicon.knows_arabic)
+    pieces: list[_Piece] = []
+    for clitic in clitics:
+        entry = lexicon.entries[_CLITIC_ENTRIES[clitic]]
+        if clitic == "al":
+            form = arabic.article_form(stem)
+            name = "arabic:article al-" if form == "al-" else f"arabic:sun-letter {form}"
+            pieces.append(_Piece("al", "AL", (), (), entry, (name,)))
+        else:
+            pieces.append(
+                _Piece(clitic, skeleton(clitic), (), (), entry, (f"arabic:clitic {clitic}-",))
+            )
+    if stem.endswith("ة"):
+        trace.append("arabic:ta-marbuta")
+    elif stem.endswith("ى"):
+        trace.append("arabic:alef-maqsura")
+    found = lexicon.arabic.get(arabic.lookup_form(stem))
+    if found is not None:
+        pieces.append(_entry_piece(found.display, found, trace, stem))
+        return tuple(pieces)
+    text = latin_surface(arabic.romanize(stem)) or "a"
+    key = arabic.skeleton(stem) or "A"
+    alternates = [(r, k) for r, k in arabic.alternate_keys(stem) if k != key]
+    trace.append("arabic:letters->key")
+    pieces.append(
+        _Piece(
+            text,
+            key,
+            tuple(k for _, k in alternates),
+            tuple(r for r, _ in alternates),
+            None,
+            tuple(trace),
+        )
+    )
+    return tuple(pieces)
+
+
+def _acronym_piece(raw: str) -> _Piece:
+    form = acr.canonical(raw)
+    return _Piece(raw, ACRONYM_KEY_PREFIX + form, (), (), None, (f"acronym:token {form}",), True)
+
+
+# --- the name-level pipeline ------------------------------------------------------------------
+
+_SCRIPT_CODES: Final = {
+    "LATIN": "Latn",
+    "ARABIC": "Arab",
+    "CYRILLIC": "Cyrl",
+    "GREEK": "Grek",
+    "HEBREW": "Hebr",
+    "CJK": "Hani",
+    "HIRAGANA": "Hira",
+    "KATAKANA": "Kana",
+    "HANGUL": "Hang",
+    "DEVANAGARI": "Deva",
+    "ARMENIAN": "Armn",
+    "GEORGIAN": "Geor",
+    "THAI": "Thai",
+}
+
+
+def detect_script(text: str) -> str:
+    """The dominant script of the letters in ``text`` (ISO 15924), ``mixed``, or ``""``."""
+    if text.isascii():
+        return "Latn" if any(c.isalpha() for c in text) else ""
+    counts: Counter[str] = Counter()
+    for char in text:
+        if char.isalpha():
+            if char.isascii():
+                counts["Latn"] += 1
+            else:
+                name = unicodedata.name(char, "")
+                counts[_SCRIPT_CODES.get(name.split(" ", 1)[0], "Zyyy")] += 1
+    if not counts:
+        return ""
+    script, count = counts.most_common(1)[0]
+    return script if count >= SCRIPT_MAJORITY * sum(counts.values()) else "mixed"
+
+
+class _Word(NamedTuple):
+    raw: str
+    script: str  # "latin", "arabic"
+    pieces: tuple[_Piece, ...]
+
+
+def _is_word(lexicon: Lexicon) -> functools.partial[bool]:
+    return functools.partial(_lexicon_word, lexicon)
+
+
+def _lexicon_word(lexicon: Lexicon, folded: str) -> bool:
+    return folded in lexicon.raw or latin_surface(folded) in lexicon.ruled
+
+
+def _cased_words(text: str) -> dict[str, str]:
+    """Original spelling of each ASCII word that has a capital letter, by its folded form."""
+    if not any(c.isupper() for c in text):
+        return {}
+    out: dict[str, str] = {}
+    word = ""
+    for char in text + " ":
+        if char.isascii() and char.isalnum():
+            word += char
+        else:
+            if word and not word.islower():
+                out.setdefault(word.lower(), word)
+            word = ""
+    return out
+
+
+def _words(folded: str, lexicon: Lexicon, cased: dict[str, str], shouting: bool) -> list[_Word]:
+    raws: list[tuple[str, str]] = []
+    for token in folded.split():
+        for part in split_scripts(token) if not token.isascii() else (token,):
+            if part.isascii():
+                raws.append((part, "latin"))
+            elif has_arabic(part):
+                raws.append((part, "arabic"))
+            else:
+                raws.extend((t, "other") for t in romanize_other(part))
+    words: list[_Word] = []
+    is_word = _is_word(lexicon)
+    for index, (raw, script) in enumerate(raws):
+        if script == "arabic":
+            words.append(_Word(raw, script, _analyze_arabic(raw)))
+            continue
+        following = raws[index + 1][0] if index + 1 < len(raws) else None
+        if assimilated_article(raw, following) and raw not in lexicon.raw:
+            piece = _article_piece(lexicon, raw, f"article:{raw}- (sun letter)")
+            words.append(_Word(raw, script, (piece._replace(trace=piece.trace[:1]),)))
+            continue
+        original = cased.get(raw, raw)
+        if acr.is_acronym_token(original, lexicon.acronyms, is_word, shouting=shouting):
+            words.append(_Word(raw, script, (_acronym_piece(raw),)))
+            continue
+        pieces = _analyze_latin(raw)
+        if script == "other":
+            pieces = tuple(p._replace(trace=("unidecode", *p.trace)) for p in pieces)
+        words.append(_Word(raw, script, pieces))
+    return words
+
+
+def _phrases(pieces: list[_Piece], lexicon: Lexicon) -> tuple[list[_Piece], list[str]]:
+    """Merge runs of content pieces that spell a lexicon phrase (West Africa, Bayt al-Maqdis)."""
+    if len(pieces) < 2 or not lexicon.phrases:
+        return pieces, []
+    items = [p.item for p in pieces]
+    out: list[_Piece] = []
+    trace: list[str] = []
+    index = 0
+    while index < len(pieces):
+        for length in range(min(lexicon.max_phrase, len(pieces) - index), 1, -1):
+            entry = lexicon.phrases.get(tuple(items[index : index + length]))
+            if entry is not None:
+                text = " ".join(p.text for p in pieces[index : index + length])
+                merged = _entry_piece(text, entry, [f"phrase:{text}"], text)
+                out.append(merged)
+                trace.extend(merged.trace)
+                index += length
+                break
+        else:
+            out.append(pieces[index])
+            index += 1
+    return out, trace
+
+
+def _token(piece: _Piece) -> Token:
+    entry = piece.entry
+    if entry is None:
+        return Token(
+            piece.text,
+            piece.key,
+            piece.alt_keys,
+            TokenKind.DISTINCTIVE,
+            DISTINCTIVE_WEIGHT,
+            None,
+            piece.alt_readings,
+        )
+    return Token(piece.text, piece.key, (), entry.kind, entry.weight, entry.id)
+
+
+def _units(words: list[_Word]) -> list[acr.Unit]:
+    units: list[acr.Unit] = []
+    for word in words:
+        if not word.pieces or word.raw.isdigit():
+            continue
+        first = word.pieces[0]
+        if first.acronym:
+            units.append((acr.canonical(word.raw), "content"))
+        elif all(p.is_function for p in word.pieces):
+            is_article = any(p.entry is not None and p.entry.id == "article" for p in word.pieces)
+            units.append((word.raw[0], "article" if is_article else "function"))
+        else:
+            units.append((word.raw[0], "content"))
+    return units
+
+
+def _dedupe(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> NormalizedName:
+    token = Token(
+        form.lower(), ACRONYM_KEY_PREFIX + form, (), TokenKind.DISTINCTIVE, DISTINCTIVE_WEIGHT, None
+    )
+    trace.append(f"acronym:input {name.strip()}={form}")
+    return NormalizedName(name, token.text, (token,), (form,), form, (), script, _dedupe(trace))
+
+
+def _normalize(name: str) -> NormalizedName:
+    lexicon = load_lexicon()
+    script = detect_script(name)
+    is_word = _is_word(lexicon)
+    trace: list[str] = []
+    form = acr.acronym_form(name, lexicon.acronyms, is_word) if len(name) <= 24 else None
+    if form is not None:
+        return _acronym_name(name, form, script, trace)
+    text, explicit = acr.strip_parenthesised(name, lexicon.acronyms, is_word)
+    trace.extend(f"acronym:parenthesised {a}" for a in explicit)
+    folded, fold_trace = fold_chars_traced(text)
+    trace.extend(fold_trace)
+    cased = _cased_words(text) if not text.isascii() or not text.islower() else {}
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) > 6 and all(not c.islower() for c in letters)
+    words = _words(folded, lexicon, cased, shouting)
+    pieces: list[_Piece] = []
+    for word in words:
+        for piece in word.pieces:
+            trace.extend(piece.trace)
+            if not piece.is_function:
+                pieces.append(piece)
+    pieces, phrase_trace = _phrases(pieces, lexicon)
+    trace.extend(phrase_trace)
+    tokens = tuple(_token(p) for p in pieces)
+    countries = _dedupe([t.concept for t in tokens if t.kind is TokenKind.COUNTRY and t.concept])
+    derived: tuple[str, ...] = ()
+    if all(w.script != "arabic" for w in words):
+        derived = acr.initials(_units(words))
+    return NormalizedName(
+        original=name,
+        folded=" ".join(t.text for t in tokens),
+        tokens=tokens,
+        acronyms=_dedupe([*explicit, *derived]),
+        acronym=None,
+        countries=countries,
+        script=script,
+        trace=_dedupe(trace),
+    )
+
+
+@functools.lru_cache(maxsize=NORMALIZE_CACHE_SIZE)
+def _normalize_cached(name: str) -> NormalizedName:
+    return _normalize(name)
+
+
+def normalize(name: str) -> NormalizedName:
+    """Normalise one written name of a group, in any script and spelling.
+
+    Args:
+        name: the name as written. Any ``str`` is accepted (empty, emoji, control
+            characters, mixed scripts...); the result may then be empty.
+
+    Returns:
+        A frozen :class:`NormalizedName`; results are cached (:data:`NORMALIZE_CACHE_SIZE`).
+
+    Raises:
+        TypeError: if ``name`` is not a ``str``.
+
+    >>> normalize("Katibat 'Uqbah Bin Nafi").core_key == normalize("كتيبة عقبة بن نافع").core_key
+    True
+    """
+    if not isinstance(name, str):
+        msg = f"name must be str, got {type(name).__name__}: {name!r}"
+        raise TypeError(msg)
+    return _normalize_cached(str(name))
+
+
+def fold(text: str) -> str:
+    """Character-level folding only, with Arabic letters romanised (for debugging).
+
+    >>> fold("Jund al-Khilāfa / جند الخلافة")
+    'jund al khilafa jnd alkhlafa'
+    """
+    if not isinstance(text, str):
+        msg = f"text must be str, got {type(text).__name__}: {text!r}"
+        raise TypeError(msg)
+    out: list[str] = []
+    for token in fold_chars(text).split():
+        for part in split_scripts(token) if not token.isascii() else (token,):
+            if part.isascii():
+                out.append(part)
+            elif has_arabic(part):
+                out.append(arabic.romanize(arabic.fold_letters(part)))
+            else:
+                out.extend(romanize_other(part))
+    return " ".join(p for p in out if p)
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def phonetic_key(token: str) -> str:
+    """The ARS consonant-skeleton key of a word (or of each word of a phrase, space-joined).
+
+    The text is folded first; Arabic script is keyed letter by letter after the article and
+    clitics are split off. No lexicon and no acronym handling: see :func:`normalize`.
+
+    >>> phonetic_key("Okba"), phonetic_key("'Uqbah"), phonetic_key("عقبة")
+    ('AKB', 'AKB', 'AKB')
+    """
+    if not isinstance(token, str):
+        msg = f"token must be str, got {type(token).__name__}: {token!r}"
+        raise TypeError(msg)
+    keys: list[str] = []
+    lexicon = load_lexicon()
+    for word in fold_chars(token).split():
+        for part in split_scripts(word) if not word.isascii() else (word,):
+            if part.isascii():
+                keys.append(skeleton(latin_surface(part)))
+            elif has_arabic(part):
+                _, stem = arabic.split_clitics(arabic.fold_letters(part), lexicon.knows_arabic)
+                if stem:
+                    keys.append(arabic.skeleton(stem) or "A")
+            else:
+                keys.extend(skeleton(latin_surface(p)) for p in romanize_other(part))
+    return " ".join(keys)
+
+
+def clear_caches() -> None:
+    """Empty the name and word caches (for benchmarks that measure cold normalisation)."""
+    _normalize_cached.cache_clear()
+    _analyze_latin.cache_clear()
+    _analyze_arabic.cache_clear()
+    phonetic_key.cache_clear()

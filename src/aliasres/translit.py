@@ -1,0 +1,332 @@
+"""Latin transliteration rules: the spellings English, French, German and Spanish writers use.
+
+Every rule of the notes' section 2.2 that rewrites a single folded token is a :class:`Rule`:
+a named, pure ``str -> str`` function, listed in :data:`TOKEN_RULES` in the order it runs.
+:func:`latin_surface` runs them to a fixed point and reports which fired, so an explanation
+can name them ("latin:R2 dj->j").
+
+Rules that split one written token into several (attached article, glued genitive endings,
+``-allah`` compounds, ``li``/``bi`` + assimilated article) need to know whether the remainder
+is a known word; they take that knowledge as a ``known`` predicate, so they stay pure.
+
+The surface form keeps vowels (for ranking); the consonant skeleton is :mod:`aliasres.phonetic`.
+Rules R7 (articles), R18-R20 (bin/abu/function words/ezafe) and R21 (regional spellings) are
+lexicon data; R12-R14 (q/k, th/dh/z, vowel qualities) are key classes in :mod:`aliasres.phonetic`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "ASSIMILATED_ARTICLES",
+    "READINGS",
+    "TOKEN_RULES",
+    "Rule",
+    "Split",
+    "allah_compound",
+    "apply_reading",
+    "assimilated_article",
+    "attached_article",
+    "glued_ending",
+    "latin_surface",
+    "latin_surface_traced",
+    "preposition_article",
+    "reading_surfaces",
+]
+
+VOWELS: Final = frozenset("aeiou")
+_CONSONANT: Final = "bcdfghjklmnpqrstvwxz"
+_CLOSED: Final = "[" + _CONSONANT + "](?:[" + _CONSONANT + "]|$)|$"
+"""A closed syllable follows: a consonant cluster, a final consonant, or the end."""
+
+
+@attrs.frozen
+class Rule:
+    """One named Latin rewriting rule over a folded token."""
+
+    id: str
+    """Rule number from the notes (``R2``)."""
+    label: str
+    """What it does, short (``dj->j``)."""
+    func: Callable[[str], str] = attrs.field(eq=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The trace name, e.g. ``latin:R2 dj->j``."""
+        return f"latin:{self.id} {self.label}"
+
+    def __call__(self, token: str) -> str:
+        return self.func(token)
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    def rule(token: str) -> str:
+        return token.replace(old, new) if old in token else token
+
+    return rule
+
+
+def _regex(pattern: str, repl: str, guard: Callable[[str], bool]) -> Callable[[str], str]:
+    compiled = re.compile(pattern)
+
+    def rule(token: str) -> str:
+        return compiled.sub(repl, token) if guard(token) else token
+
+    return rule
+
+
+def _ends(*endings: str) -> Callable[[str], bool]:
+    def guard(token: str) -> bool:
+        return token.endswith(endings)
+
+    return guard
+
+
+def _contains(*parts: str) -> Callable[[str], bool]:
+    def guard(token: str) -> bool:
+        return any(part in token for part in parts)
+
+    return guard
+
+
+def _double_letters(token: str) -> str:
+    """R17: a doubled letter is written once (Jamma'atu, Ansaar, Tayyiba, Mohammed)."""
+    if len(token) < 2:
+        return token
+    out = [token[0]]
+    for char in token[1:]:
+        if char != out[-1] or char.isdigit():
+            out.append(char)
+    return "".join(out) if len(out) != len(token) else token
+
+
+PRE_READING_RULES: Final[tuple[Rule, ...]] = (
+    Rule("R1", "dsch->j", _replace("dsch", "j")),  # De Dschihad, Dschund
+    Rule("R1", "tsch->ch", _replace("tsch", "ch")),  # De Tschad
+    Rule("R1", "sch->sh", _replace("sch", "sh")),  # De Scharia, asch-Scham
+    Rule("R1", "dzh->j", _replace("dzh", "j")),  # Ru-based Dzhamaat
+    Rule("R2", "dj->j", _replace("dj", "j")),  # Fr Djihad, Djound, Moudjahidine
+    Rule("R3", "tch->ch", _replace("tch", "ch")),  # Persian چ in French spelling
+)
+"""Rules that run before a tradition-specific reading (:data:`READINGS`) is applied."""
+
+POST_READING_RULES: Final[tuple[Rule, ...]] = (
+    Rule("R4", "ch->sh", _replace("ch", "sh")),  # Fr Charia, Cham, Daech; De reading: READINGS
+    Rule("R5", "ou->u", _replace("ou", "u")),  # Fr Jound, Mourabitoun, Nousra
+    Rule("R5", "oo->u", _replace("oo", "u")),  # En Mansooreen
+    Rule("R5", "ee->i", _replace("ee", "i")),  # En Tawheed, Mujahideen
+    Rule("R6", "x->kh", _replace("x", "kh")),  # Buckwalter / Spanish x
+    Rule("R6", "sy->sh", _regex("sy(?=[aeou])", "sh", _contains("sy"))),  # Id Syariah, Syam
+    Rule("R16", "v->w", _replace("v", "w")),  # Tr/Fa/Ur Vilayat, Tevhid
+    Rule(
+        "R10",
+        "case ending -atu/-ati->-a",
+        _regex("(?<=^.{3})(.*a)t[uia]$", r"\1", _ends("atu", "ati", "ata")),
+    ),  # Jama'atu, Lidda'awati
+    Rule(
+        "R11",
+        "ta marbuta -ah/-at/-eh/-et->-a",
+        _regex("(?<=^..)(.*[^aeiou])[ae][ht]$", r"\1a", _ends("ah", "at", "eh", "et")),
+    ),  # Katibah, Katibat, Jabhet
+    Rule(
+        "R15",
+        "diphthong ai/ei/ey->ay",
+        _regex("[ae][iy](?=" + _CLOSED + ")", "ay", _contains("ai", "ei", "ey")),
+    ),  # Jaish, Jeish, Beit, Husein (not Qaida: an open syllable follows)
+    Rule(
+        "R15",
+        "diphthong au/ow->aw",
+        _regex("(?:au|ow)(?=" + _CLOSED + ")", "aw", _contains("au", "ow")),
+    ),  # Mawlawi, Towhid
+    Rule("R17", "doubled letters", _double_letters),  # Ansaar, Tayyiba, Mohammed
+    Rule(
+        "R22",
+        "-iya->-ia",
+        _regex("(?<=^...)(.*)iya$", r"\1ia", _ends("iya")),
+    ),  # Islamiyya, Islamiyah, Islamiya -> islamia (after R11 and R17)
+)
+"""Rules that run after the reading point, in order."""
+
+TOKEN_RULES: Final[tuple[Rule, ...]] = PRE_READING_RULES + POST_READING_RULES
+"""All single-token Latin rules, in the order they run."""
+
+_MAX_PASSES: Final = 4
+
+
+def _run(rules: tuple[Rule, ...], token: str, trace: list[str] | None) -> str:
+    for rule in rules:
+        result = rule.func(token)
+        if result != token:
+            if trace is not None and rule.name not in trace:
+                trace.append(rule.name)
+            token = result
+    return token
+
+
+def latin_surface_traced(token: str, reading: str | None = None) -> tuple[str, list[str]]:
+    """Apply :data:`TOKEN_RULES` to a folded Latin token until nothing changes.
+
+    Args:
+        token: a folded token (lower-case ASCII letters and digits).
+        reading: optionally a key of :data:`READINGS`, applied between R3 and R4.
+
+    Returns:
+        The surface form and the names of the rules that fired (in first-fired order).
+    """
+    trace: list[str] = []
+    for _ in range(_MAX_PASSES):
+        result = _run(PRE_READING_RULES, token, trace)
+        if reading is not None:
+            result = READINGS[reading](result)
+            reading = None
+        result = _run(POST_READING_RULES, result, trace)
+        if result == token:
+            break
+        token = result
+    return token, trace
+
+
+def latin_surface(token: str) -> str:
+    """The surface form of a folded Latin token (see :func:`latin_surface_traced`)."""
+    return latin_surface_traced(token)[0]
+
+
+# --- tradition-specific readings -----------------------------------------------------------
+
+
+def _german(token: str) -> str:
+    """German: ch is kh (Chilafa, Chalifat); an initial j is y (Jemen)."""
+    token = token.replace("ch", "kh")
+    return "y" + token[1:] if token.startswith("j") else token
+
+
+def _spanish(token: str) -> str:
+    """Spanish: y is j, j is kh, both at once (Yihad, Jalifa)."""
+    return "".join("j" if c == "y" else "kh" if c == "j" else c for c in token)
+
+
+def _egyptian(token: str) -> str:
+    """Egyptian: g (not gh) is j (Gama'a = Jama'a)."""
+    return re.sub("g(?!h)", "j", token)
+
+
+def _turkish(token: str) -> str:
+    """Turkish, Persian, Urdu: th is s, dh is z, a c that is not ch is j (Hadis, Cihad)."""
+    token = token.replace("th", "s").replace("dh", "z")
+    return re.sub("c(?!h)", "j", token)
+
+
+READINGS: Final[dict[str, Callable[[str], str]]] = {
+    "de": _german,
+    "es": _spanish,
+    "eg": _egyptian,
+    "tr": _turkish,
+}
+"""Alternate readings, each one simultaneous substitution applied between R3 and R4."""
+
+_READING_TRIGGERS: Final = {
+    "de": ("ch", "j"),
+    "es": ("y", "j"),
+    "eg": ("g",),
+    "tr": ("th", "dh", "c"),
+}
+
+
+def apply_reading(token: str, reading: str) -> str:
+    """The surface form of ``token`` under one reading."""
+    return latin_surface_traced(token, reading)[0]
+
+
+def reading_surfaces(token: str) -> tuple[tuple[str, str], ...]:
+    """(reading, surface) for each reading that changes the surface of ``token``."""
+    primary = latin_surface(token)
+    out: list[tuple[str, str]] = []
+    for name, triggers in _READING_TRIGGERS.items():
+        if any(t in token for t in triggers):
+            surface = apply_reading(token, name)
+            if surface != primary:
+                out.append((name, surface))
+    return tuple(out)
+
+
+# --- rules that split a token ----------------------------------------------------------------
+
+Split = tuple[str, ...]
+"""The pieces a token splits into; an article piece is the string ``"al"``."""
+
+_SUN_DOUBLED: Final = re.compile("^[ae](?:(sh|th|dh)(?=sh|th|dh)|([tdrzsln])(?=\\2))")
+_GLUED: Final = ("ul", "ud", "ut", "us", "is", "il", "ur", "un", "ush", "uz")
+_PREP_ARTICLE: Final = re.compile("^[lb]i?(?:(sh|th|dh)(?=\\1)|([tdrzsln])(?=\\2))")
+_ALLAH: Final = ("allah", "ullah", "ollah", "ellah", "illah")
+
+ASSIMILATED_ARTICLES: Final = frozenset(
+    vowel + sun for vowel in "aeu" for sun in ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
+) | frozenset(("t", "th", "d", "dh", "r", "z", "s", "sh", "n"))
+"""Written forms of the article assimilated to a sun letter (ash-, ad-, ud-, bare sh-...)."""
+
+
+def attached_article(token: str, known: Callable[[str], bool]) -> Split | None:
+    """R8: ``alqaida`` -> al + qaida, ``eddine`` -> al + dine, only if the rest is ``known``.
+
+    The gate protects Allah, Algeria, Albania, Ali, Alawi, Assad (asad), Attar, Ammar.
+    """
+    if token.startswith(("al", "el")) and len(token) >= 5:
+        rest = token[2:]
+        if known(rest):
+            return ("al", rest)
+    match = _SUN_DOUBLED.match(token)
+    if match is not None:
+        rest = token[1 + len(match.group(1) or match.group(2)) :]
+        if len(rest) >= 3 and known(rest):
+            return ("al", rest)
+    return None
+
+
+def glued_ending(token: str, known: Callable[[str], bool]) -> Split | None:
+    """R9: a genitive article glued to the previous word: ``ansarul`` -> ansar + al.
+
+    Only when the stem (three letters or more) is ``known``: Kabul, Rasul, Istanbul survive.
+    """
+    if not token.endswith(_GLUED):
+        return None
+    for ending in _GLUED:
+        if token.endswith(ending):
+            stem = token[: -len(ending)]
+            if len(stem) >= 3 and known(stem):
+                return (stem, "al")
+    return None
+
+
+def preposition_article(token: str, known: Callable[[str], bool]) -> Split | None:
+    """R10: ``li``/``bi`` + assimilated article glued to a noun: ``liddaawati`` -> li + al + ..."""
+    match = _PREP_ARTICLE.match(token)
+    if match is None:
+        return None
+    sun = match.group(1) or match.group(2)
+    rest = token[match.end() :]
+    if len(rest) - len(sun) >= 2 and known(rest):
+        return (token[: match.start(1) if match.group(1) else match.start(2)], "al", rest)
+    return None
+
+
+def allah_compound(token: str) -> Split | None:
+    """R18: ``-allah`` compounds: Hizballah -> hizb + allah, Abdullah -> abd + allah."""
+    if token.endswith(_ALLAH) and len(token) >= 8:
+        return (token[:-5], "allah")
+    return None
+
+
+def assimilated_article(token: str, next_raw: str | None) -> bool:
+    """R7: ``ash`` before ``sham``, ``ud`` before ``dawa``: an article assimilated to a sun letter.
+
+    Only when the next token begins with that consonant, which keeps English ``as``/``an``/``at``.
+    """
+    if next_raw is None or token not in ASSIMILATED_ARTICLES:
+        return False
+    consonant = token[1:] if token[0] in VOWELS else token
+    return next_raw.startswith(consonant)
