@@ -7,6 +7,7 @@
 
 from aliasres.errors import AliasresError, Problem, QueryError, RegistryError
 from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Source, SourceKind
+from aliasres.normalize import NormalizedName, Token, TokenKind, normalize, phonetic_key
 from aliasres.registry import Registry, packaged_registry_path
 
 __version__ = "0.1.0"
@@ -16,6 +17,7 @@ __all__ = [
     "AliasKind",
     "AliasresError",
     "Group",
+    "NormalizedName",
     "Problem",
     "QueryError",
     "Registry",
@@ -24,6 +26,10 @@ __all__ = [
     "RelationType",
     "Source",
     "SourceKind",
+    "Token",
+    "TokenKind",
     "__version__",
+    "normalize",
     "packaged_registry_path",
+    "phonetic_key",
 ]
