@@ -61,26 +61,23 @@ def is_acronym_token(
         shouting: the whole name is written in capitals, so capitals say nothing.
         whole: the token is the whole query, so a short all-capital token is an acronym.
     """
-    if not token.isascii() or not token.isalnum() or not 2 <= len(token) <= 6:
-        return False
-    if token.isdigit():
-        return False
-    folded = token.lower()
-    if is_word(folded):
+    if not 2 <= len(token) <= 6 or not token.isascii() or not token.isalnum() or token.isdigit():
         return False
     upper = token.upper()
     has_vowel = not _VOWELS.isdisjoint(token)
     if token.isupper():
-        if upper in known and (len(token) >= 3 or not shouting or whole):
-            return True
-        if not has_vowel and len(token) <= 5:
-            return True
-        return whole and len(token) <= 3
-    if _is_mixed_case(token):
-        return True
-    if upper in known and len(token) >= 3:
-        return True
-    return not has_vowel and len(token) <= 5
+        shaped = (
+            (upper in known and (len(token) >= 3 or not shouting or whole))
+            or (not has_vowel and len(token) <= 5)
+            or (whole and len(token) <= 3)
+        )
+    else:
+        shaped = (
+            _is_mixed_case(token)
+            or (upper in known and len(token) >= 3)
+            or (not has_vowel and len(token) <= 5)
+        )
+    return shaped and not is_word(token.lower())
 
 
 def acronym_form(text: str, known: Collection[str], is_word: Callable[[str], bool]) -> str | None:
@@ -147,16 +144,21 @@ def initials(units: Sequence[Unit]) -> tuple[str, ...]:
     >>> initials([("a", "article"), ("q", "content"), ("i", "function"), ("m", "content")])
     ('AQM', 'QM', 'AQIM')
     """
-    if sum(1 for _, role in units if role == "content") < 2:
+    with_article: list[str] = []
+    content: list[str] = []
+    every: list[str] = []
+    for initial, role in units:
+        every.append(initial)
+        if role == "content":
+            content.append(initial)
+            with_article.append(initial)
+        elif role == "article":
+            with_article.append(initial)
+    if len(content) < 2:
         return ()
-    forms = (
-        "".join(i for i, role in units if role in ("content", "article")),
-        "".join(i for i, role in units if role == "content"),
-        "".join(i for i, _ in units),
-    )
     out: list[str] = []
-    for form in forms:
-        form = form.upper()
-        if len(form) >= 2 and form not in out:
+    for letters in (with_article, content, every):
+        form = "".join(letters).upper()
+        if form not in out:
             out.append(form)
     return tuple(out)

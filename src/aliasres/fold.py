@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from unidecode import unidecode
@@ -167,6 +167,10 @@ def _build_char_table() -> dict[int, str | None]:
 
 
 _CHAR_TABLE: Final = _build_char_table()
+_TABLE_CHARS: Final = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(_CHAR_TABLE)) + "]"
+)
+"""Any character the table changes."""
 _MARK_CHARS: Final = frozenset(
     chr(code) for code, value in _CHAR_TABLE.items() if value is None and code > 0x7F
 )
@@ -174,11 +178,9 @@ _APOSTROPHE_SET: Final = frozenset(APOSTROPHES)
 
 _POSSESSIVE: Final = re.compile("(?<=[^\\W\\d_]{2})['\u2019]s(?![^\\W_])")
 _SPLIT_AT_APOSTROPHE: Final = re.compile(
-    "(?<=[^\\W\\d_])[" + re.escape(APOSTROPHES) + "] ([^\\W\\d_]{1,2})(?![^\\W_])"
+    "[" + re.escape(APOSTROPHES) + "] ([^\\W\\d_]{1,2})(?![^\\W_])"
 )
-_ELISION: Final = re.compile(
-    "(?<![^\\W_])(qu|[cdjlmnst])[" + re.escape(APOSTROPHES) + "](?=[^\\W\\d_])"
-)
+_ELISION: Final = re.compile("(qu|[cdjlmnst])[" + re.escape(APOSTROPHES) + "](?=[^\\W\\d_])")
 _PARTICLES: Final = frozenset(
     {"a", "al", "an", "as", "at", "b", "bi", "d", "de", "du", "e", "el", "en", "et", "fi"}
     | {"i", "il", "in", "l", "la", "le", "li", "of", "ul", "w", "wa", "y"}
@@ -210,12 +212,20 @@ def french_elision(text: str) -> str:
     """French elided articles and particles are words of their own: ``l'ouest`` -> ``l ouest``."""
     if _APOSTROPHE_SET.isdisjoint(text):
         return text
-    return _ELISION.sub(r"\1 ", text)
+    return _ELISION.sub(_elide, text)
+
+
+def _elide(match: re.Match[str]) -> str:
+    start = match.start()
+    at_word_start = start == 0 or not match.string[start - 1].isalnum()
+    return match.group(1) + " " if at_word_start else match.group(0)
 
 
 def _join_split(match: re.Match[str]) -> str:
     fragment = match.group(1)
-    return match.group(0) if fragment in _PARTICLES else fragment
+    start = match.start()
+    after_letter = start > 0 and match.string[start - 1].isalpha()
+    return fragment if after_letter and fragment not in _PARTICLES else match.group(0)
 
 
 def apostrophe_split(text: str) -> str:
@@ -225,9 +235,15 @@ def apostrophe_split(text: str) -> str:
     return _SPLIT_AT_APOSTROPHE.sub(_join_split, text)
 
 
+def _table_char(match: re.Match[str]) -> str:
+    return _CHAR_TABLE[ord(match.group())] or ""
+
+
 def char_table(text: str) -> str:
     """Per code point: drop marks, controls, apostrophes; map scholarly letters, accents, digits."""
-    return text.translate(_CHAR_TABLE)
+    if len(text) > 64:
+        return text.translate(_CHAR_TABLE)
+    return _TABLE_CHARS.sub(_table_char, text)  # faster for a few special characters
 
 
 def punctuation(text: str) -> str:
@@ -247,6 +263,10 @@ FOLD_STEPS: Final[tuple[tuple[str, Step], ...]] = (
 """The folding pipeline as data: (trace name, step)."""
 
 
+_ANY_APOSTROPHE: Final = re.compile("[" + re.escape(APOSTROPHES) + "]")
+_APOSTROPHE_STEPS: Final = FOLD_STEPS[2:5]
+
+
 def fold_chars(text: str) -> str:
     """Run :data:`FOLD_STEPS` (Arabic letters are kept; other scripts are left for later)."""
     for _, step in FOLD_STEPS:
@@ -254,39 +274,68 @@ def fold_chars(text: str) -> str:
     return text
 
 
+def _class(chars: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
+
+
+_DETAILS: Final = (
+    ("apostrophe", _class(APOSTROPHES)),
+    ("arabic:harakat", re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u08d3-\u08ff]")),
+    ("arabic:tatweel", re.compile("\u0640")),
+    (
+        "controls-and-marks",
+        _class(c for c in _MARK_CHARS if not "\u0600" <= c <= "\u08ff" and c not in APOSTROPHES),
+    ),
+    ("arabic:digits", _class(_DIGITS)),
+    ("scholarly-letters", _class(_SCHOLARLY)),
+    ("strip-accents", re.compile("[\u00c0-\u024f\u1e00-\u1eff]")),
+)
+"""Trace names for the kinds of change the character table makes, with what triggers them."""
+
+
 def _char_table_detail(before: str) -> list[str]:
     """Name the kinds of change the character table made (for the trace)."""
-    chars = set(before)
-    names: list[str] = []
-    if not _APOSTROPHE_SET.isdisjoint(chars):
-        names.append("apostrophe")
-    if any("\u064b" <= c <= "\u065f" or c in "\u0670\u0610\u0611" for c in chars):
-        names.append("arabic:harakat")
-    if "\u0640" in chars:
-        names.append("arabic:tatweel")
-    if any(c in _MARK_CHARS and not ("\u0600" <= c <= "\u06ff") for c in chars):
-        names.append("controls-and-marks")
-    if any(c in _DIGITS for c in chars):
-        names.append("arabic:digits")
-    if any(c in _SCHOLARLY for c in chars):
-        names.append("scholarly-letters")
-    if any("\u00c0" <= c <= "\u024f" or "\u1e00" <= c <= "\u1eff" for c in chars):
-        names.append("strip-accents")
-    return names
+    return [name for name, pattern in _DETAILS if pattern.search(before)]
+
+
+_PLAIN_ASCII: Final = re.compile(r"[A-Za-z0-9 \-,./()]*")
+"""ASCII text that only case folding and punctuation can change (the common case)."""
 
 
 def fold_chars_traced(text: str) -> tuple[str, list[str]]:
-    """:func:`fold_chars`, also returning the names of the steps that changed the text."""
+    """:func:`fold_chars`, also returning the names of the steps that changed the text.
+
+    Runs the same steps as :data:`FOLD_STEPS`, skipping those whose trigger is absent.
+    """
     trace: list[str] = []
-    for name, step in FOLD_STEPS:
-        result = step(text)
-        if result != text:
-            if name == "char-table":
-                trace.extend(_char_table_detail(text))
-            elif name != "punctuation" or result != text.strip():
+    if _PLAIN_ASCII.fullmatch(text):  # the common case: only case and punctuation change
+        folded = text.lower()
+        if folded != text:
+            trace.append("casefold")
+        result = _NON_WORD.sub(" ", folded).strip()
+        if result != folded.strip():
+            trace.append("punctuation")
+        return result, trace
+    result = nfkc(text)
+    if result != text:
+        trace.append("nfkc")
+    text = casefold(result)
+    if text != result:
+        trace.append("casefold")
+    if _ANY_APOSTROPHE.search(text):
+        for name, step in _APOSTROPHE_STEPS:
+            result = step(text)
+            if result != text:
                 trace.append(name)
+                text = result
+    result = char_table(text)
+    if result != text:
+        trace.extend(_char_table_detail(text))
         text = result
-    return text, trace
+    result = punctuation(text)
+    if result != text.strip():
+        trace.append("punctuation")
+    return result, trace
 
 
 def has_arabic(text: str) -> bool:

@@ -117,6 +117,8 @@ class Lexicon:
     """Latin surfaces and Arabic lookup forms of known distinctive name words."""
     acronyms: frozenset[str]
     max_phrase: int
+    phrase_starts: frozenset[Item]
+    """First items of all phrases: a quick test before looking phrases up."""
 
     def latin(self, raw: str) -> LexEntry | None:
         """The entry of a folded Latin token, before or after the Latin rules."""
@@ -351,6 +353,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         vocabulary=frozenset(vocab),
         acronyms=acronyms,
         max_phrase=max((len(p) for p in builder.phrases), default=1),
+        phrase_starts=frozenset(p[0] for p in builder.phrases),
     )
 
 

@@ -27,6 +27,7 @@ The pipeline, in order (each step is named in :attr:`NormalizedName.trace`):
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 from typing import Final, NamedTuple
@@ -35,7 +36,14 @@ import attrs
 
 from aliasres import acronyms as acr
 from aliasres import arabic
-from aliasres.fold import fold_chars, fold_chars_traced, has_arabic, romanize_other, split_scripts
+from aliasres.fold import (
+    ARABIC_LETTERS,
+    fold_chars,
+    fold_chars_traced,
+    has_arabic,
+    romanize_other,
+    split_scripts,
+)
 from aliasres.lexicon import LexEntry, Lexicon, TokenKind, load_lexicon
 from aliasres.phonetic import skeleton
 from aliasres.translit import (
@@ -164,35 +172,50 @@ class NormalizedName:
 
 
 class _Piece(NamedTuple):
-    """One word after analysis: a token to be, or a function word."""
+    """One word after analysis: a token to be (built once, cached), or a function word."""
 
     text: str
     key: str
-    alt_keys: tuple[str, ...]
-    alt_readings: tuple[str, ...]
     entry: LexEntry | None
     trace: tuple[str, ...]
+    token: Token | None
     acronym: bool = False
 
-    @property
-    def is_function(self) -> bool:
-        return self.entry is not None and self.entry.is_function
 
-    @property
-    def item(self) -> str:
-        return "c:" + self.entry.id if self.entry is not None else "s:" + self.text
+def _distinctive_piece(
+    text: str,
+    key: str,
+    alternates: list[tuple[str, str]],
+    trace: list[str] | tuple[str, ...],
+    *,
+    acronym: bool = False,
+) -> _Piece:
+    token = Token(
+        text,
+        key,
+        tuple(k for _, k in alternates),
+        TokenKind.DISTINCTIVE,
+        DISTINCTIVE_WEIGHT,
+        None,
+        tuple(r for r, _ in alternates),
+    )
+    return _Piece(text, key, None, tuple(trace), token, acronym)
 
 
 def _entry_piece(text: str, entry: LexEntry, trace: list[str], written: str) -> _Piece:
     if entry.fixed_display:
         text = entry.display
     trace.append(entry.trace(written))
-    return _Piece(text, skeleton(text), (), (), entry, tuple(trace))
+    key = skeleton(text)
+    token = None
+    if not entry.is_function:
+        token = Token(text, key, (), entry.kind, entry.weight, entry.id)
+    return _Piece(text, key, entry, tuple(trace), token)
 
 
 def _article_piece(lexicon: Lexicon, written: str, rule: str) -> _Piece:
     entry = lexicon.entries["article"]
-    return _Piece("al", "AL", (), (), entry, (rule, entry.trace(written)))
+    return _Piece("al", "AL", entry, (rule, entry.trace(written)), None)
 
 
 _SPLITS: Final = (
@@ -207,7 +230,7 @@ def _split(raw: str, lexicon: Lexicon) -> tuple[str, tuple[str, ...]] | None:
     known = lexicon.knows_latin
     for name, kind in _SPLITS:
         if kind == "allah":
-            parts = allah_compound(raw)
+            parts = allah_compound(raw, known)
         elif kind == "attached":
             parts = attached_article(raw, known)
         elif kind == "glued":
@@ -223,7 +246,8 @@ def _split(raw: str, lexicon: Lexicon) -> tuple[str, tuple[str, ...]] | None:
 def _analyze_latin(raw: str) -> tuple[_Piece, ...]:
     """Analyse one folded Latin word (lower-case ASCII letters and digits)."""
     lexicon = load_lexicon()
-    surface, trace = latin_surface_traced(raw)
+    surface, rule_trace = latin_surface_traced(raw)
+    trace = list(rule_trace)
     entry = lexicon.raw.get(raw)
     if entry is not None and raw in lexicon.verbatim:
         return (_entry_piece(raw, entry, [], raw),)
@@ -249,14 +273,12 @@ def _analyze_latin(raw: str) -> tuple[_Piece, ...]:
         if entry is not None and not entry.is_function:
             return (_entry_piece(alternate, entry, [*trace, f"reading:{reading}"], raw),)
     key = skeleton(surface)
-    alt_keys: list[str] = []
-    alt_readings: list[str] = []
+    alternates: list[tuple[str, str]] = []
     for reading, alternate in readings:
         alt_key = skeleton(alternate)
-        if alt_key != key and alt_key not in alt_keys:
-            alt_keys.append(alt_key)
-            alt_readings.append(reading)
-    return (_Piece(surface, key, tuple(alt_keys), tuple(alt_readings), None, tuple(trace)),)
+        if alt_key != key and all(alt_key != k for _, k in alternates):
+            alternates.append((reading, alt_key))
+    return (_distinctive_piece(surface, key, alternates, trace),)
 
 
 _HAMZA_SEATS: Final = frozenset("أإآٱٲٳٵؤئء")
@@ -291,10 +313,10 @@ def _analyze_arabic(token: str) -> tuple[_Piece, ...]:
         if clitic == "al":
             form = arabic.article_form(stem)
             name = "arabic:article al-" if form == "al-" else f"arabic:sun-letter {form}"
-            pieces.append(_Piece("al", "AL", (), (), entry, (name,)))
+            pieces.append(_Piece("al", "AL", entry, (name,), None))
         else:
             pieces.append(
-                _Piece(clitic, skeleton(clitic), (), (), entry, (f"arabic:clitic {clitic}-",))
+                _Piece(clitic, skeleton(clitic), entry, (f"arabic:clitic {clitic}-",), None)
             )
     if stem.endswith("ة"):
         trace.append("arabic:ta-marbuta")
@@ -308,22 +330,22 @@ def _analyze_arabic(token: str) -> tuple[_Piece, ...]:
     key = arabic.skeleton(stem) or "A"
     alternates = [(r, k) for r, k in arabic.alternate_keys(stem) if k != key]
     trace.append("arabic:letters->key")
-    pieces.append(
-        _Piece(
-            text,
-            key,
-            tuple(k for _, k in alternates),
-            tuple(r for r, _ in alternates),
-            None,
-            tuple(trace),
-        )
-    )
+    pieces.append(_distinctive_piece(text, key, alternates, trace))
     return tuple(pieces)
 
 
 def _acronym_piece(raw: str) -> _Piece:
     form = acr.canonical(raw)
-    return _Piece(raw, ACRONYM_KEY_PREFIX + form, (), (), None, (f"acronym:token {form}",), True)
+    return _distinctive_piece(
+        raw, ACRONYM_KEY_PREFIX + form, [], (f"acronym:token {form}",), acronym=True
+    )
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _lower_acronym(raw: str) -> bool:
+    """Whether a word written without capitals is an acronym (a known one, or vowel-less)."""
+    lexicon = load_lexicon()
+    return acr.is_acronym_token(raw, lexicon.acronyms, _is_word(lexicon))
 
 
 # --- the name-level pipeline ------------------------------------------------------------------
@@ -348,7 +370,16 @@ _SCRIPT_CODES: Final = {
 def detect_script(text: str) -> str:
     """The dominant script of the letters in ``text`` (ISO 15924), ``mixed``, or ``""``."""
     if text.isascii():
-        return "Latn" if any(c.isalpha() for c in text) else ""
+        return "Latn" if _ASCII_LETTER.search(text) else ""
+    letters = sum(map(str.isalpha, text))
+    if not letters:
+        return ""
+    arab = len(ARABIC_LETTERS.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    if arab + latin == letters:  # fast path: no third script
+        if max(arab, latin) >= SCRIPT_MAJORITY * letters:
+            return "Arab" if arab > latin else "Latn"
+        return "mixed"
     counts: Counter[str] = Counter()
     for char in text:
         if char.isalpha():
@@ -363,12 +394,6 @@ def detect_script(text: str) -> str:
     return script if count >= SCRIPT_MAJORITY * sum(counts.values()) else "mixed"
 
 
-class _Word(NamedTuple):
-    raw: str
-    script: str  # "latin", "arabic"
-    pieces: tuple[_Piece, ...]
-
-
 def _is_word(lexicon: Lexicon) -> functools.partial[bool]:
     return functools.partial(_lexicon_word, lexicon)
 
@@ -377,111 +402,157 @@ def _lexicon_word(lexicon: Lexicon, folded: str) -> bool:
     return folded in lexicon.raw or latin_surface(folded) in lexicon.ruled
 
 
+_ASCII_LETTER: Final = re.compile("[A-Za-z]")
+_LATIN_LETTER: Final = re.compile("[A-Za-z\u00aa\u00ba\u00c0-\u024f\u1e00-\u1eff]")
+_TWO_CAPITALS: Final = re.compile(r"\b[A-Za-z0-9]*[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*\b")
+
+
 def _cased_words(text: str) -> dict[str, str]:
-    """Original spelling of each ASCII word that has a capital letter, by its folded form."""
-    if not any(c.isupper() for c in text):
-        return {}
-    out: dict[str, str] = {}
-    word = ""
-    for char in text + " ":
-        if char.isascii() and char.isalnum():
-            word += char
-        else:
-            if word and not word.islower():
-                out.setdefault(word.lower(), word)
-            word = ""
-    return out
+    """Original spelling of each ASCII word with two capitals or more (LeT, AQIM), by folded form.
+
+    Words with fewer capitals behave as lower-case ones for acronym detection.
+    """
+    return {word.lower(): word for word in _TWO_CAPITALS.findall(text)}
 
 
-def _words(folded: str, lexicon: Lexicon, cased: dict[str, str], shouting: bool) -> list[_Word]:
-    raws: list[tuple[str, str]] = []
+class _Word(NamedTuple):
+    """What one written word contributes to a name (cached per word)."""
+
+    tokens: tuple[Token, ...]
+    trace: tuple[str, ...]
+    initial: str
+    """Its initial(s) for derived acronyms; empty for digits and empty words."""
+    role: str
+    """``content``, ``article``, ``function`` (:func:`aliasres.acronyms.initials`) or ``arabic``."""
+
+
+def _word(raw: str, pieces: tuple[_Piece, ...], extra_trace: tuple[str, ...] = ()) -> _Word:
+    tokens = tuple(p.token for p in pieces if p.token is not None)
+    trace = extra_trace + tuple(t for p in pieces for t in p.trace)
+    if not pieces or raw.isdigit():
+        return _Word(tokens, trace, "", "function")
+    first = pieces[0]
+    if first.acronym:
+        return _Word(tokens, trace, acr.canonical(raw), "content")
+    if tokens:
+        return _Word(tokens, trace, raw[0], "content")
+    role = "article" if first.entry is not None and first.entry.id == "article" else "function"
+    return _Word(tokens, trace, raw[0], role)
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _latin_word(raw: str) -> _Word:
+    """A Latin word written without capitals: a known or vowel-less acronym, or a word."""
+    if _lower_acronym(raw):
+        return _word(raw, (_acronym_piece(raw),))
+    return _word(raw, _analyze_latin(raw))
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _arabic_word(raw: str) -> _Word:
+    """An Arabic-script word; it takes no part in initials-based acronyms."""
+    return _word(raw, _analyze_arabic(raw))._replace(initial="", role="arabic")
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _other_word(raw: str) -> _Word:
+    """A word of another script, already transliterated by unidecode."""
+    return _word(raw, _analyze_latin(raw), ("unidecode",))
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _sun_article_word(raw: str) -> _Word:
+    piece = _article_piece(load_lexicon(), raw, f"article:{raw}- (sun letter)")
+    return _word(raw, (piece._replace(trace=piece.trace[:1]),))
+
+
+def _split_scripts(folded: str) -> tuple[list[str], list[str]]:
+    """Words of the folded text with their script: ``latin``, ``arabic`` or ``other``."""
+    raws: list[str] = []
+    scripts: list[str] = []
     for token in folded.split():
         for part in split_scripts(token) if not token.isascii() else (token,):
             if part.isascii():
-                raws.append((part, "latin"))
+                raws.append(part)
+                scripts.append("latin")
             elif has_arabic(part):
-                raws.append((part, "arabic"))
+                raws.append(part)
+                scripts.append("arabic")
             else:
-                raws.extend((t, "other") for t in romanize_other(part))
+                for other in romanize_other(part):
+                    raws.append(other)
+                    scripts.append("other")
+    return raws, scripts
+
+
+def _words(folded: str, lexicon: Lexicon, cased: dict[str, str], shouting: bool) -> list[_Word]:
+    if folded.isascii():
+        raws = folded.split()
+        scripts: list[str] | None = None
+    else:
+        raws, scripts = _split_scripts(folded)
+    last = len(raws) - 1
     words: list[_Word] = []
-    is_word = _is_word(lexicon)
-    for index, (raw, script) in enumerate(raws):
+    for index, raw in enumerate(raws):
+        script = scripts[index] if scripts is not None else "latin"
         if script == "arabic":
-            words.append(_Word(raw, script, _analyze_arabic(raw)))
-            continue
-        following = raws[index + 1][0] if index + 1 < len(raws) else None
-        if assimilated_article(raw, following) and raw not in lexicon.raw:
-            piece = _article_piece(lexicon, raw, f"article:{raw}- (sun letter)")
-            words.append(_Word(raw, script, (piece._replace(trace=piece.trace[:1]),)))
-            continue
-        original = cased.get(raw, raw)
-        if acr.is_acronym_token(original, lexicon.acronyms, is_word, shouting=shouting):
-            words.append(_Word(raw, script, (_acronym_piece(raw),)))
-            continue
-        pieces = _analyze_latin(raw)
-        if script == "other":
-            pieces = tuple(p._replace(trace=("unidecode", *p.trace)) for p in pieces)
-        words.append(_Word(raw, script, pieces))
+            words.append(_arabic_word(raw))
+        elif script == "other":
+            words.append(_other_word(raw))
+        elif (
+            len(raw) <= 4
+            and index < last
+            and assimilated_article(raw, raws[index + 1])
+            and raw not in lexicon.raw
+        ):
+            words.append(_sun_article_word(raw))
+        elif raw in cased and acr.is_acronym_token(
+            cased[raw], lexicon.acronyms, _is_word(lexicon), shouting=shouting
+        ):
+            words.append(_word(raw, (_acronym_piece(raw),)))
+        else:
+            words.append(_latin_word(raw))
     return words
 
 
-def _phrases(pieces: list[_Piece], lexicon: Lexicon) -> tuple[list[_Piece], list[str]]:
-    """Merge runs of content pieces that spell a lexicon phrase (West Africa, Bayt al-Maqdis)."""
-    if len(pieces) < 2 or not lexicon.phrases:
-        return pieces, []
-    items = [p.item for p in pieces]
-    out: list[_Piece] = []
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _phrase_piece(text: str, entry_id: str) -> _Piece:
+    entry = load_lexicon().entries[entry_id]
+    return _entry_piece(text, entry, [f"phrase:{text}"], text)
+
+
+def _phrases(tokens: list[Token], lexicon: Lexicon) -> tuple[list[Token], list[str]]:
+    """Merge runs of tokens that spell a lexicon phrase (West Africa, Bayt al-Maqdis)."""
+    if len(tokens) < 2:
+        return tokens, []
+    items = ["c:" + t.concept if t.concept is not None else "s:" + t.text for t in tokens]
+    if lexicon.phrase_starts.isdisjoint(items):
+        return tokens, []
+    out: list[Token] = []
     trace: list[str] = []
     index = 0
-    while index < len(pieces):
-        for length in range(min(lexicon.max_phrase, len(pieces) - index), 1, -1):
+    while index < len(tokens):
+        for length in range(min(lexicon.max_phrase, len(tokens) - index), 1, -1):
             entry = lexicon.phrases.get(tuple(items[index : index + length]))
             if entry is not None:
-                text = " ".join(p.text for p in pieces[index : index + length])
-                merged = _entry_piece(text, entry, [f"phrase:{text}"], text)
-                out.append(merged)
+                text = " ".join([t.text for t in tokens[index : index + length]])
+                merged = _phrase_piece(text, entry.id)
+                if merged.token is not None:
+                    out.append(merged.token)
                 trace.extend(merged.trace)
                 index += length
                 break
         else:
-            out.append(pieces[index])
+            out.append(tokens[index])
             index += 1
     return out, trace
 
 
-def _token(piece: _Piece) -> Token:
-    entry = piece.entry
-    if entry is None:
-        return Token(
-            piece.text,
-            piece.key,
-            piece.alt_keys,
-            TokenKind.DISTINCTIVE,
-            DISTINCTIVE_WEIGHT,
-            None,
-            piece.alt_readings,
-        )
-    return Token(piece.text, piece.key, (), entry.kind, entry.weight, entry.id)
-
-
-def _units(words: list[_Word]) -> list[acr.Unit]:
-    units: list[acr.Unit] = []
-    for word in words:
-        if not word.pieces or word.raw.isdigit():
-            continue
-        first = word.pieces[0]
-        if first.acronym:
-            units.append((acr.canonical(word.raw), "content"))
-        elif all(p.is_function for p in word.pieces):
-            is_article = any(p.entry is not None and p.entry.id == "article" for p in word.pieces)
-            units.append((word.raw[0], "article" if is_article else "function"))
-        else:
-            units.append((word.raw[0], "content"))
-    return units
-
-
 def _dedupe(items: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
+    return tuple(dict.fromkeys(items)) if len(items) > 1 else tuple(items)
+
+
+_COUNTRY: Final = TokenKind.COUNTRY
 
 
 def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> NormalizedName:
@@ -501,30 +572,30 @@ def _normalize(name: str) -> NormalizedName:
     if form is not None:
         return _acronym_name(name, form, script, trace)
     text, explicit = acr.strip_parenthesised(name, lexicon.acronyms, is_word)
-    trace.extend(f"acronym:parenthesised {a}" for a in explicit)
+    for found in explicit:
+        trace.append(f"acronym:parenthesised {found}")
     folded, fold_trace = fold_chars_traced(text)
-    trace.extend(fold_trace)
-    cased = _cased_words(text) if not text.isascii() or not text.islower() else {}
-    letters = [c for c in text if c.isalpha()]
-    shouting = len(letters) > 6 and all(not c.islower() for c in letters)
+    trace += fold_trace
+    shouting = len(text) > 6 and text.isupper()
+    cased = {} if shouting or text.islower() else _cased_words(text)
     words = _words(folded, lexicon, cased, shouting)
-    pieces: list[_Piece] = []
+    tokens: list[Token] = []
+    units: list[acr.Unit] = []
     for word in words:
-        for piece in word.pieces:
-            trace.extend(piece.trace)
-            if not piece.is_function:
-                pieces.append(piece)
-    pieces, phrase_trace = _phrases(pieces, lexicon)
-    trace.extend(phrase_trace)
-    tokens = tuple(_token(p) for p in pieces)
-    countries = _dedupe([t.concept for t in tokens if t.kind is TokenKind.COUNTRY and t.concept])
+        trace += word.trace
+        tokens += word.tokens
+        if word.initial:
+            units.append((word.initial, word.role))
+    tokens, phrase_trace = _phrases(tokens, lexicon)
+    trace += phrase_trace
+    countries = _dedupe([t.concept for t in tokens if t.kind is _COUNTRY and t.concept])
     derived: tuple[str, ...] = ()
-    if all(w.script != "arabic" for w in words):
-        derived = acr.initials(_units(words))
+    if len(units) > 1 and all(w.role != "arabic" for w in words):
+        derived = acr.initials(units)
     return NormalizedName(
         original=name,
-        folded=" ".join(t.text for t in tokens),
-        tokens=tokens,
+        folded=" ".join([t.text for t in tokens]),
+        tokens=tuple(tokens),
         acronyms=_dedupe([*explicit, *derived]),
         acronym=None,
         countries=countries,
@@ -615,3 +686,7 @@ def clear_caches() -> None:
     _analyze_latin.cache_clear()
     _analyze_arabic.cache_clear()
     phonetic_key.cache_clear()
+    latin_surface_traced.cache_clear()
+    for cache in (_latin_word, _arabic_word, _other_word, _sun_article_word, _phrase_piece):
+        cache.cache_clear()
+    _lower_acronym.cache_clear()

@@ -16,6 +16,7 @@ lexicon data; R12-R14 (q/k, th/dh/z, vowel qualities) are key classes in :mod:`a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Final
@@ -156,6 +157,8 @@ TOKEN_RULES: Final[tuple[Rule, ...]] = PRE_READING_RULES + POST_READING_RULES
 """All single-token Latin rules, in the order they run."""
 
 _MAX_PASSES: Final = 4
+SURFACE_CACHE_SIZE: Final = 65_536
+"""How many distinct (token, reading) pairs :func:`latin_surface_traced` keeps results for."""
 
 
 def _run(rules: tuple[Rule, ...], token: str, trace: list[str] | None) -> str:
@@ -168,7 +171,8 @@ def _run(rules: tuple[Rule, ...], token: str, trace: list[str] | None) -> str:
     return token
 
 
-def latin_surface_traced(token: str, reading: str | None = None) -> tuple[str, list[str]]:
+@functools.lru_cache(maxsize=SURFACE_CACHE_SIZE)
+def latin_surface_traced(token: str, reading: str | None = None) -> tuple[str, tuple[str, ...]]:
     """Apply :data:`TOKEN_RULES` to a folded Latin token until nothing changes.
 
     Args:
@@ -188,7 +192,7 @@ def latin_surface_traced(token: str, reading: str | None = None) -> tuple[str, l
         if result == token:
             break
         token = result
-    return token, trace
+    return token, tuple(trace)
 
 
 def latin_surface(token: str) -> str:
@@ -263,6 +267,8 @@ _SUN_DOUBLED: Final = re.compile("^[ae](?:(sh|th|dh)(?=sh|th|dh)|([tdrzsln])(?=\
 _GLUED: Final = ("ul", "ud", "ut", "us", "is", "il", "ur", "un", "ush", "uz")
 _PREP_ARTICLE: Final = re.compile("^[lb]i?(?:(sh|th|dh)(?=\\1)|([tdrzsln])(?=\\2))")
 _ALLAH: Final = ("allah", "ullah", "ollah", "ellah", "illah")
+_ALLAH_SHORT: Final = ("alla", "ulla", "olla", "ola", "ala")
+"""Shorter spellings (Spanish Hezbolá): split only when the stem is a known word."""
 
 ASSIMILATED_ARTICLES: Final = frozenset(
     vowel + sun for vowel in "aeu" for sun in ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
@@ -314,10 +320,17 @@ def preposition_article(token: str, known: Callable[[str], bool]) -> Split | Non
     return None
 
 
-def allah_compound(token: str) -> Split | None:
-    """R18: ``-allah`` compounds: Hizballah -> hizb + allah, Abdullah -> abd + allah."""
+def allah_compound(token: str, known: Callable[[str], bool]) -> Split | None:
+    """R18: ``-allah`` compounds: Hizballah -> hizb + allah, Abdullah -> abd + allah.
+
+    The short Spanish spelling (Hezbolá) splits only when the stem is ``known``.
+    """
     if token.endswith(_ALLAH) and len(token) >= 8:
         return (token[:-5], "allah")
+    for ending in _ALLAH_SHORT:
+        stem = token[: -len(ending)]
+        if token.endswith(ending) and len(stem) >= 3 and known(stem):
+            return (stem, "allah")
     return None
 
 
@@ -325,8 +338,14 @@ def assimilated_article(token: str, next_raw: str | None) -> bool:
     """R7: ``ash`` before ``sham``, ``ud`` before ``dawa``: an article assimilated to a sun letter.
 
     Only when the next token begins with that consonant, which keeps English ``as``/``an``/``at``.
+    Both tokens are compared after the Latin rules (German ``asch-Scham``).
     """
-    if next_raw is None or token not in ASSIMILATED_ARTICLES:
+    if next_raw is None or len(token) > 4:
         return False
+    if token not in ASSIMILATED_ARTICLES:
+        token = latin_surface(token)
+        if token not in ASSIMILATED_ARTICLES:
+            return False
+        next_raw = latin_surface(next_raw)
     consonant = token[1:] if token[0] in VOWELS else token
     return next_raw.startswith(consonant)
