@@ -40,7 +40,7 @@ import aliasres
 from aliasres import Decision, Registry, Resolver
 from aliasres.importers.ofac import import_ofac, read_sdn
 from aliasres.model import Group
-from aliasres.normalize import normalize
+from aliasres.normalize import clear_caches, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OFAC = ROOT.parent / "shared" / "data" / "ofac"
@@ -139,7 +139,7 @@ def evaluate_aliasres(
     resolver = Resolver(registry)
     build = time.perf_counter() - start
     names = [q for q, _, _ in positives] + negative_names
-    aliasres.normalize.cache_clear()  # type: ignore[attr-defined]
+    clear_caches()
     start = time.perf_counter()
     results = resolver.resolve_many(names)
     elapsed = time.perf_counter() - start

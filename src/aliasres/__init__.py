@@ -2,13 +2,15 @@
 
 >>> import aliasres
 >>> aliasres.resolve("Okba Ibn Nafaa").best.group.id  # doctest: +SKIP
-'uqba-bin-nafi-battalion'
+'uqba-bin-nafi'
 """
 
 from aliasres.errors import AliasresError, Problem, QueryError, RegistryError
 from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Source, SourceKind
 from aliasres.normalize import NormalizedName, Token, TokenKind, normalize, phonetic_key
 from aliasres.registry import Registry, packaged_registry_path
+from aliasres.resolve import Candidate, Decision, Resolver, Result, default_resolver, resolve
+from aliasres.score import Explanation
 
 __version__ = "0.1.0"
 
@@ -16,6 +18,9 @@ __all__ = [
     "Alias",
     "AliasKind",
     "AliasresError",
+    "Candidate",
+    "Decision",
+    "Explanation",
     "Group",
     "NormalizedName",
     "Problem",
@@ -24,12 +29,16 @@ __all__ = [
     "RegistryError",
     "Relation",
     "RelationType",
+    "Resolver",
+    "Result",
     "Source",
     "SourceKind",
     "Token",
     "TokenKind",
     "__version__",
+    "default_resolver",
     "normalize",
     "packaged_registry_path",
     "phonetic_key",
+    "resolve",
 ]

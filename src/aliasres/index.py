@@ -20,16 +20,17 @@ from rapidfuzz import fuzz, process
 from aliasres.model import AliasKind, Group
 from aliasres.normalize import NormalizedName, Token, normalize
 from aliasres.registry import Registry
+from aliasres.score import PreparedName, acronym_probe
 
 # Tuning constants, named so that benchmarks can report what they were run with.
-MAX_CANDIDATES = 40
-"""How many names (best pre-scores first) go on to full ranking."""
+MAX_CANDIDATES = 15
+"""How many groups (best pre-scores first) go on to full ranking."""
+NAMES_PER_GROUP = 3
+"""How many of a candidate group's names (best pre-scores first) are fully scored."""
 FUZZY_TOKEN_CUTOFF = 80.0
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
 """How many known tokens an unknown query token may borrow from."""
-ACRONYM_PRESCORE = 10.0
-"""Pre-score of an acronym hit: acronyms are exact keys, so they always reach ranking."""
 
 
 @attrs.frozen
@@ -63,6 +64,9 @@ class CandidateIndex:
                 self._add(IndexedName(position, text, kind, normalize(text)))
         self._vocabulary_texts = sorted(self._vocabulary)
         self.idf = self._idf()
+        self._unseen_idf = math.log(1.0 + max(len(registry), 1))
+        self.prepared = [PreparedName.of(entry.name, self.weight) for entry in self.names]
+        self.total_weight = [sum(prepared.weights) for prepared in self.prepared]
 
     def _add(self, entry: IndexedName) -> None:
         if entry.name.is_empty and entry.name.acronym is None:
@@ -90,9 +94,12 @@ class CandidateIndex:
         total = max(len(self.registry), 1)
         return {key: math.log(1.0 + total / count) for key, count in groups_per_key.items()}
 
-    def unseen_idf(self) -> float:
-        """The weight of a key no registry name has: as rare as a key can be."""
-        return math.log(1.0 + max(len(self.registry), 1))
+    def weight(self, token: Token) -> float:
+        """A token's weight: its lexicon prior times the rarity of its key in the registry.
+
+        A key no registry name has counts as the rarest possible.
+        """
+        return token.weight * self.idf.get(token.identity, self._unseen_idf)
 
     def similar_tokens(self, text: str) -> list[tuple[str, float]]:
         """Known token texts close to an unknown one, with their similarity in [0, 1]."""
@@ -106,33 +113,54 @@ class CandidateIndex:
         return [(choice, score / 100.0) for choice, score, _ in hits]
 
     def candidates(self, query: NormalizedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Ids of the names worth ranking for ``query``, best pre-scores first."""
-        scores: dict[int, float] = defaultdict(float)
-        for name_id in self.folded.get(query.folded, ()) if query.folded else ():
-            scores[name_id] += 100.0
-        if query.acronym is not None:
-            for name_id in self.acronyms.get(query.acronym, ()):
-                scores[name_id] += ACRONYM_PRESCORE
-            for name_id in self.derived_acronyms.get(query.acronym, ()):
-                scores[name_id] += ACRONYM_PRESCORE / 2
+        """Ids of the names worth ranking for ``query``: a few per group, ``limit`` groups.
+
+        A name's pre-score estimates its token agreement with the query from the keys they
+        share: the weight of shared keys over the mean of both names' total weights (a
+        weighted Dice coefficient). Same folded form and acronym hits always come first.
+        """
+        shared: dict[int, float] = defaultdict(float)
+        query_weight = 0.0
         for token in query.tokens:
-            found = False
+            query_weight += self.weight(token)
+            best_for_token: dict[int, float] = {}
             for key in _token_keys(token):
-                ids = self.postings.get(key)
-                if not ids:
-                    continue
-                found = True
-                weight = token.weight * self.idf[key]
-                for name_id in ids:
-                    scores[name_id] += weight
-            if not found:
+                weight = token.weight * self.idf.get(key, 0.0)
+                for name_id in self.postings.get(key, ()):
+                    if weight > best_for_token.get(name_id, 0.0):
+                        best_for_token[name_id] = weight
+            if not best_for_token:
                 for similar, similarity in self.similar_tokens(token.text):
                     for key in self._vocabulary[similar]:
                         weight = token.weight * self.idf[key] * similarity
                         for name_id in self.postings[key]:
-                            scores[name_id] += weight
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [name_id for name_id, _ in ranked[:limit]]
+                            if weight > best_for_token.get(name_id, 0.0):
+                                best_for_token[name_id] = weight
+            for name_id, weight in best_for_token.items():
+                shared[name_id] += weight
+        estimate = {
+            name_id: 2.0 * weight / (query_weight + self.total_weight[name_id])
+            for name_id, weight in shared.items()
+        }
+        probe = acronym_probe(query)
+        if probe is not None:
+            for name_id in self.derived_acronyms.get(probe[0], ()):
+                estimate[name_id] = max(estimate.get(name_id, 0.0), 1.5)
+            for name_id in self.acronyms.get(probe[0], ()):
+                estimate[name_id] = 2.0
+        for name_id in self.folded.get(query.folded, ()) if query.folded else ():
+            estimate[name_id] = 3.0
+        ranked = sorted(estimate.items(), key=lambda item: (-item[1], item[0]))
+        chosen: list[int] = []
+        per_group: dict[int, int] = {}
+        for name_id, _ in ranked:
+            group = self.names[name_id].group
+            seen = per_group.get(group, 0)
+            if seen >= NAMES_PER_GROUP or (seen == 0 and len(per_group) >= limit):
+                continue
+            per_group[group] = seen + 1
+            chosen.append(name_id)
+        return chosen
 
 
 def _names_of(group: Group) -> Iterable[tuple[str, AliasKind | None]]:

@@ -21,6 +21,7 @@ import yaml
 from aliasres.countries import is_country_code
 from aliasres.errors import Problem, RegistryError
 from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Source, SourceKind
+from aliasres.normalize import normalize
 from aliasres.registry import Registry
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,7 +56,8 @@ T = TypeVar("T")
 
 def name_key(text: str) -> str:
     """The form two names must share to count as the same name (for shared-alias warnings)."""
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    normalized = normalize(text)
+    return normalized.folded or normalized.acronym or ""
 
 
 # -- YAML nodes to plain data, keeping lines ----------------------------------------------------

@@ -19,11 +19,11 @@ from aliasres.index import MAX_CANDIDATES, CandidateIndex
 from aliasres.model import Group
 from aliasres.normalize import NormalizedName, Token, normalize
 from aliasres.registry import Registry
-from aliasres.score import Explanation, score_name
+from aliasres.score import Explanation, PreparedName, QueryScorer
 
-MATCH_BAND = 0.85
+MATCH_BAND = 0.80
 """A best candidate at or above this score, with no close rival, is a MATCH."""
-REVIEW_BAND = 0.70
+REVIEW_BAND = 0.65
 """Candidates below this never make a decision AMBIGUOUS: they are too weak to be rivals."""
 RIVAL_MARGIN = 0.06
 """A different group scoring within this margin of the best makes the decision AMBIGUOUS."""
@@ -54,6 +54,15 @@ class Candidate:
             "matched_alias": self.matched_alias,
             "explanation": self.explanation.to_dict(),
         }
+
+
+@attrs.frozen
+class _Scored:
+    """A group's best score during ranking, before it is explained."""
+
+    score: float
+    group: Group
+    name_id: int
 
 
 @attrs.frozen
@@ -96,11 +105,6 @@ class Resolver:
         self.registry = registry
         self.index = CandidateIndex(registry)
         self._related = _relation_pairs(registry)
-        self._unseen = self.index.unseen_idf()
-
-    def weight(self, token: Token) -> float:
-        """A token's weight: its lexicon prior times the rarity of its key in the registry."""
-        return token.weight * self.index.idf.get(token.identity, self._unseen)
 
     def resolve(self, name: str, country: str | None = None, limit: int = 5) -> Result:
         """Resolve one name; ``country`` (ISO alpha-2) favours groups active there."""
@@ -112,13 +116,12 @@ class Resolver:
         if query.is_empty and query.acronym is None:
             note = f"name {name!r} is empty after normalisation; nothing to match"
             return Result(name, Decision.NO_MATCH, (), query, hint, note=note)
-        candidates = self._rank(query, hint)
-        return self._decide(name, query, hint, candidates, limit)
+        return self._decide(name, query, hint, limit)
 
     def resolve_many(
         self,
         names: Iterable[str],
-        country: str | None | Sequence[str | None] = None,
+        country: str | Sequence[str | None] | None = None,
         limit: int = 5,
     ) -> list[Result]:
         """Resolve many names, in order; repeated (name, country) pairs are resolved once.
@@ -135,44 +138,59 @@ class Resolver:
                 raise ValueError(msg)
         done: dict[tuple[str, str | None], Result] = {}
         results = []
-        for name, hint in zip(names, hints):
+        for name, hint in zip(names, hints, strict=True):
             key = (name, hint)
             if key not in done:
                 done[key] = self.resolve(name, country=hint, limit=limit)
             results.append(done[key])
         return results
 
-    def _rank(self, query: NormalizedName, country: str | None) -> list[Candidate]:
-        best: dict[int, Candidate] = {}
+    def weight(self, token: Token) -> float:
+        """The weight a token carries in this registry (lexicon prior times key rarity)."""
+        return self.index.weight(token)
+
+    def _rank(
+        self, query: NormalizedName, country: str | None
+    ) -> tuple[QueryScorer, list[_Scored]]:
+        """Every candidate group with the score of its best name, best first."""
+        scorer = QueryScorer(PreparedName.of(query, self.index.weight), country)
+        best: dict[int, _Scored] = {}
         for name_id in self.index.candidates(query, MAX_CANDIDATES):
             entry = self.index.names[name_id]
             group = self.registry.groups[entry.group]
-            score, explanation = score_name(
-                query, entry.name, group, entry.text, entry.kind, self.weight, country
-            )
+            score, _ = scorer.score(self.index.prepared[name_id], group, entry.text, entry.kind)
             current = best.get(entry.group)
             if current is None or score > current.score:
-                best[entry.group] = Candidate(group, score, entry.text, explanation)
-        return sorted(best.values(), key=lambda c: (-c.score, c.group.id))
+                best[entry.group] = _Scored(score, group, name_id)
+        ranked = sorted(best.values(), key=lambda scored: (-scored.score, scored.group.id))
+        return scorer, [scored for scored in ranked if scored.score > 0.0]
+
+    def _candidate(self, scorer: QueryScorer, scored: _Scored) -> Candidate:
+        """A ranked group with the explanation of its score (computed only for what is shown)."""
+        entry = self.index.names[scored.name_id]
+        prepared = self.index.prepared[scored.name_id]
+        _, explanation = scorer.score(prepared, scored.group, entry.text, entry.kind, explain=True)
+        assert explanation is not None
+        return Candidate(scored.group, scored.score, entry.text, explanation)
 
     def _decide(
         self,
         name: str,
         query: NormalizedName,
         country: str | None,
-        candidates: list[Candidate],
         limit: int,
     ) -> Result:
-        shown = tuple(c for c in candidates[: max(limit, 1)] if c.score > 0.0)
-        top = shown[0] if shown else None
+        scorer, ranked = self._rank(query, country)
+        shown = tuple(self._candidate(scorer, scored) for scored in ranked[: max(limit, 1)])
+        top = ranked[0] if ranked else None
         if top is None or top.score < REVIEW_BAND:
             return Result(name, Decision.NO_MATCH, shown, query, country)
         rivals = tuple(
-            c
-            for c in candidates[1:]
-            if c.score >= REVIEW_BAND
-            and c.score >= top.score - RIVAL_MARGIN
-            and not (c.score < top.score and self._are_related(top.group, c.group))
+            self._candidate(scorer, other)
+            for other in ranked[1:]
+            if other.score >= REVIEW_BAND
+            and other.score >= top.score - RIVAL_MARGIN
+            and not (other.score < top.score and self._are_related(top.group, other.group))
         )
         if rivals:
             return Result(name, Decision.AMBIGUOUS, shown, query, country, rivals=rivals)

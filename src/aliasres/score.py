@@ -45,6 +45,9 @@ EXACT_ACRONYM = 0.97
 """An acronym-shaped query equal to a registered acronym."""
 DERIVED_ACRONYM = 0.86
 """An acronym-shaped query equal to the initials of a registered name."""
+PROBABLE_ACRONYM = 0.8
+"""A short word in capitals equal to the initials of a registered name: below the match band."""
+PROBE_MAX_LETTERS = 6
 
 
 @attrs.frozen
@@ -98,6 +101,22 @@ class Explanation:
 WeightOf = Callable[[Token], float]
 
 
+@attrs.frozen
+class PreparedName:
+    """A normalised name with what scoring reads on every comparison computed once."""
+
+    name: NormalizedName
+    key: str
+    identities: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    @classmethod
+    def of(cls, name: NormalizedName, weight_of: WeightOf) -> PreparedName:
+        identities = tuple(token.identity for token in name.tokens)
+        weights = tuple(weight_of(token) for token in name.tokens)
+        return cls(name, " ".join(identities), identities, weights)
+
+
 def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     """Similarity of two tokens in [0, 1] and the rule that decided it."""
     if left.text == right.text:
@@ -117,128 +136,195 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     return 0.0, "no-match"
 
 
-def score_name(
-    query: NormalizedName,
-    name: NormalizedName,
-    group: Group,
-    alias_text: str,
-    alias_kind: AliasKind | None,
-    weight_of: WeightOf,
-    country: str | None = None,
-) -> tuple[float, Explanation]:
-    """Score ``query`` against one registry name of ``group``; see the module docstring."""
-    kind_label = "canonical name" if alias_kind is None else alias_kind.value
-    components: list[tuple[str, float]] = []
-    pairs: list[TokenPair] = []
+class QueryScorer:
+    """Scores one query against many registry names, remembering token-pair similarities.
 
-    acronym_score = _acronym_score(query, name)
-    if query.folded and query.folded == name.folded:
-        aligned = 1.0
-        pairs = [TokenPair(t.text, t.text, "same-text", 1.0, weight_of(t)) for t in query.tokens]
-        components.append(("exact folded match", 1.0))
-    else:
-        aligned, pairs = _align(query, name, group, weight_of, country)
-        components.append(("weighted token agreement", aligned))
-        if aligned > 0.0 and query.key != name.key:
-            order = fuzz.ratio(query.key, name.key) / 100.0
-            adjusted = aligned * (1.0 - ORDER_WEIGHT + ORDER_WEIGHT * order)
-            components.append(("word order and spelling", adjusted - aligned))
-            aligned = adjusted
-    score = aligned
-    if acronym_score > score:
-        components.append(("acronym agreement", acronym_score - score))
-        score = acronym_score
+    Candidate names share most of their words, so each query word is compared with each
+    distinct registry word once per query.
+    """
 
-    conflict = _country_conflict(query, name, group)
-    if conflict:
-        score -= COUNTRY_CONFLICT_PENALTY
-        components.append((f"country conflict ({conflict})", -COUNTRY_CONFLICT_PENALTY))
-    if country is not None and group.countries:
-        if country in group.countries:
-            score += COUNTRY_HINT_BONUS
-            components.append((f"country hint {country} agrees", COUNTRY_HINT_BONUS))
+    def __init__(self, query: PreparedName, country: str | None = None) -> None:
+        self.query = query
+        self.country = country
+        self.acronym = acronym_probe(query.name)
+        self._pairs: dict[tuple[int, str, str], tuple[float, str]] = {}
+
+    def _similarity(self, i: int, token: Token, identity: str) -> tuple[float, str]:
+        memo_key = (i, token.text, identity)
+        found = self._pairs.get(memo_key)
+        if found is None:
+            found = pair_similarity(self.query.name.tokens[i], token)
+            self._pairs[memo_key] = found
+        return found
+
+    def score(
+        self,
+        candidate: PreparedName,
+        group: Group,
+        alias_text: str,
+        alias_kind: AliasKind | None,
+        *,
+        explain: bool = False,
+    ) -> tuple[float, Explanation | None]:
+        """The score of one registry name of ``group``; the explanation only if asked for."""
+        query, name = self.query.name, candidate.name
+        components: list[tuple[str, float]] | None = [] if explain else None
+        pairs: list[TokenPair] | None = [] if explain else None
+
+        if query.folded and query.folded == name.folded:
+            aligned = 1.0
+            if pairs is not None and components is not None:
+                pairs += [
+                    TokenPair(t.text, t.text, "same-text", 1.0, w)
+                    for t, w in zip(query.tokens, self.query.weights, strict=True)
+                ]
+                components.append(("exact folded match", 1.0))
         else:
-            score -= COUNTRY_HINT_PENALTY
-            components.append((f"country hint {country} disagrees", -COUNTRY_HINT_PENALTY))
-    factor = ALIAS_KIND_FACTOR[alias_kind]
-    if factor != 1.0:
-        components.append((f"{kind_label} alias", score * factor - score))
-        score *= factor
-    score = min(1.0, max(0.0, score))
-    rules = tuple(dict.fromkeys((*query.trace, *name.trace)))
-    return score, Explanation(alias_text, kind_label, tuple(pairs), tuple(components), rules)
+            aligned = self._align(candidate, group, pairs)
+            if components is not None:
+                components.append(("weighted token agreement", aligned))
+            if aligned > 0.0 and self.query.key != candidate.key:
+                order = fuzz.ratio(self.query.key, candidate.key) / 100.0
+                adjusted = aligned * (1.0 - ORDER_WEIGHT + ORDER_WEIGHT * order)
+                if components is not None:
+                    components.append(("word order and spelling", adjusted - aligned))
+                aligned = adjusted
+        score = aligned
+        acronym_score = _acronym_score(self.acronym, name)
+        if acronym_score > score:
+            if components is not None:
+                components.append(("acronym agreement", acronym_score - score))
+            score = acronym_score
+        score += self._country_adjustment(name, group, components)
+        factor = ALIAS_KIND_FACTOR[alias_kind]
+        kind_label = "canonical name" if alias_kind is None else alias_kind.value
+        if factor != 1.0 and components is not None:
+            components.append((f"{kind_label} alias", score * factor - score))
+        score = min(1.0, max(0.0, score * factor))
+        if pairs is None or components is None:
+            return score, None
+        rules = tuple(dict.fromkeys((*query.trace, *name.trace)))
+        return score, Explanation(alias_text, kind_label, tuple(pairs), tuple(components), rules)
 
+    def _country_adjustment(
+        self, name: NormalizedName, group: Group, components: list[tuple[str, float]] | None
+    ) -> float:
+        adjustment = 0.0
+        notes: list[tuple[str, float]] = []
+        conflict = _country_conflict(self.query.name, name, group)
+        if conflict:
+            adjustment -= COUNTRY_CONFLICT_PENALTY
+            notes.append((f"country conflict ({conflict})", -COUNTRY_CONFLICT_PENALTY))
+        country = self.country
+        if country is not None and group.countries:
+            if country in group.countries:
+                adjustment += COUNTRY_HINT_BONUS
+                notes.append((f"country hint {country} agrees", COUNTRY_HINT_BONUS))
+            else:
+                adjustment -= COUNTRY_HINT_PENALTY
+                notes.append((f"country hint {country} disagrees", -COUNTRY_HINT_PENALTY))
+        if components is not None:
+            components += notes
+        return adjustment
 
-def _acronym_score(query: NormalizedName, name: NormalizedName) -> float:
-    if query.acronym is None:
-        return 0.0
-    if name.acronym == query.acronym:
-        return EXACT_ACRONYM
-    if query.acronym in name.acronyms:
-        return DERIVED_ACRONYM
-    return 0.0
-
-
-def _align(
-    query: NormalizedName,
-    name: NormalizedName,
-    group: Group,
-    weight_of: WeightOf,
-    country: str | None,
-) -> tuple[float, list[TokenPair]]:
-    """Greedy best-first pairing of tokens; returns the weighted agreement and the pairs."""
-    q_tokens, n_tokens = query.tokens, name.tokens
-    if not q_tokens or not n_tokens:
-        return 0.0, []
-    q_weights = [weight_of(t) for t in q_tokens]
-    n_weights = [weight_of(t) for t in n_tokens]
-    options = []
-    for i, q_token in enumerate(q_tokens):
+    def _align(self, candidate: PreparedName, group: Group, pairs: list[TokenPair] | None) -> float:
+        """Greedy best-first pairing of tokens; the weighted share of agreement."""
+        q_tokens, n_tokens = self.query.name.tokens, candidate.name.tokens
+        if not q_tokens or not n_tokens:
+            return 0.0
+        q_weights, n_weights = self.query.weights, candidate.weights
+        options = []
+        for j, (n_token, identity) in enumerate(zip(n_tokens, candidate.identities, strict=True)):
+            for i in range(len(q_tokens)):
+                similarity, rule = self._similarity(i, n_token, identity)
+                if similarity > 0.0:
+                    options.append((similarity, -abs(i - j), i, j, rule))
+        options.sort(reverse=True)
+        used_q: set[int] = set()
+        used_n: set[int] = set()
+        earned = 0.0
+        total = (sum(q_weights) + sum(n_weights)) / 2.0
+        for similarity, _, i, j, rule in options:
+            if i in used_q or j in used_n:
+                continue
+            used_q.add(i)
+            used_n.add(j)
+            weight = (q_weights[i] + n_weights[j]) / 2.0
+            earned += similarity * weight
+            if pairs is not None:
+                pairs.append(
+                    TokenPair(q_tokens[i].text, n_tokens[j].text, rule, similarity, weight)
+                )
+        for i, q_token in enumerate(q_tokens):
+            if i in used_q:
+                continue
+            if q_token.kind is TokenKind.COUNTRY and q_token.concept in group.countries:
+                # The name leaves the place out, but the group is registered there: pair the
+                # token with a virtual one of the same weight on the name's side.
+                earned += COUNTRY_IMPLIED * q_weights[i]
+                total += q_weights[i] / 2.0
+                if pairs is not None:
+                    pairs.append(
+                        TokenPair(
+                            q_token.text, None, "country-implied", COUNTRY_IMPLIED, q_weights[i]
+                        )
+                    )
+            elif pairs is not None:
+                pairs.append(
+                    TokenPair(q_token.text, None, "missing-in-name", 0.0, q_weights[i] / 2)
+                )
         for j, n_token in enumerate(n_tokens):
-            similarity, rule = pair_similarity(q_token, n_token)
-            if similarity > 0.0:
-                options.append((similarity, -abs(i - j), i, j, rule))
-    options.sort(reverse=True)
-    used_q: set[int] = set()
-    used_n: set[int] = set()
-    pairs: list[TokenPair] = []
-    earned = 0.0
-    for similarity, _, i, j, rule in options:
-        if i in used_q or j in used_n:
-            continue
-        used_q.add(i)
-        used_n.add(j)
-        weight = (q_weights[i] + n_weights[j]) / 2.0
-        earned += similarity * weight
-        pairs.append(TokenPair(q_tokens[i].text, n_tokens[j].text, rule, similarity, weight))
-    total = (sum(q_weights) + sum(n_weights)) / 2.0
-    for i, q_token in enumerate(q_tokens):
-        if i in used_q:
-            continue
-        if q_token.kind is TokenKind.COUNTRY and q_token.concept in group.countries:
-            # The name leaves the place out, but the group is registered there: pair the
-            # token with a virtual one of the same weight on the name's side.
-            earned += COUNTRY_IMPLIED * q_weights[i]
-            total += q_weights[i] / 2.0
-            pairs.append(
-                TokenPair(q_token.text, None, "country-implied", COUNTRY_IMPLIED, q_weights[i])
-            )
-        else:
-            pairs.append(TokenPair(q_token.text, None, "missing-in-name", 0.0, q_weights[i] / 2))
-    for j, n_token in enumerate(n_tokens):
-        if j in used_n:
-            continue
-        if n_token.kind is TokenKind.COUNTRY and country is not None and n_token.concept == country:
-            earned += COUNTRY_IMPLIED * n_weights[j]
-            total += n_weights[j] / 2.0
-            pairs.append(
-                TokenPair(None, n_token.text, "country-hint", COUNTRY_IMPLIED, n_weights[j])
-            )
-        else:
-            pairs.append(TokenPair(None, n_token.text, "missing-in-query", 0.0, n_weights[j] / 2))
-    if total <= 0.0:
-        return 0.0, pairs
-    return min(1.0, earned / total), pairs
+            if j in used_n:
+                continue
+            if (
+                n_token.kind is TokenKind.COUNTRY
+                and self.country is not None
+                and n_token.concept == self.country
+            ):
+                earned += COUNTRY_IMPLIED * n_weights[j]
+                total += n_weights[j] / 2.0
+                if pairs is not None:
+                    pairs.append(
+                        TokenPair(None, n_token.text, "country-hint", COUNTRY_IMPLIED, n_weights[j])
+                    )
+            elif pairs is not None:
+                pairs.append(
+                    TokenPair(None, n_token.text, "missing-in-query", 0.0, n_weights[j] / 2)
+                )
+        if total <= 0.0:
+            return 0.0
+        return min(1.0, earned / total)
+
+
+def acronym_probe(query: NormalizedName) -> tuple[str, bool] | None:
+    """The acronym a query may be, and whether the normaliser recognised it as one.
+
+    Besides the forms the normaliser recognises (``AQIM``, ``a.q.i.m.``, ``JAK-T``), a single
+    word of two to six letters written in capitals (``NITC``, ``AIAI``) may be an acronym: lists
+    in capitals make its shape ambiguous, so such a probe counts for less (``PROBABLE_ACRONYM``).
+    """
+    if query.acronym is not None:
+        return query.acronym, True
+    letters = "".join(char for char in query.original if char.isalnum())
+    if (
+        len(query.tokens) == 1
+        and 2 <= len(letters) <= PROBE_MAX_LETTERS
+        and letters.isupper()
+        and len(query.original.split()) == 1
+    ):
+        return letters, False
+    return None
+
+
+def _acronym_score(probe: tuple[str, bool] | None, name: NormalizedName) -> float:
+    if probe is None:
+        return 0.0
+    form, confirmed = probe
+    if name.acronym == form:
+        return EXACT_ACRONYM
+    if form in name.acronyms:
+        return DERIVED_ACRONYM if confirmed else PROBABLE_ACRONYM
+    return 0.0
 
 
 def _country_conflict(query: NormalizedName, name: NormalizedName, group: Group) -> str:
