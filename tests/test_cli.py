@@ -201,7 +201,7 @@ class TestResolve:
         assert lines[1].startswith("no_match  Zzyzx Quorble Fnord")
 
     def test_empty_name_is_a_no_match_with_the_reason(self, registry_file: Path) -> None:
-        result = run(registry_file, "resolve", "---")
+        result = run(registry_file, "resolve", "--", "---")
         assert result.exit_code == 1
         assert "empty after normalisation" in result.stdout
 

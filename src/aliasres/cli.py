@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -37,6 +38,7 @@ Exit status:
      some name, validate found the registry invalid, show found no such id;
      or the input or registry could not be read (one line on stderr)
   2  usage error (unknown option, bad value, missing file)
+batch exits 0 whatever the decisions: row problems go in its 'error' column.
 
 Set ALIASRES_REGISTRY instead of --registry; set NO_COLOR to turn colour off.
 """
@@ -112,7 +114,7 @@ def _registry_error_line(error: RegistryError) -> str:
         return _first_line(str(error))
     first = problems[0]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    source = first.location.split(":", 1)[0]
+    source = re.sub(r"(:\d+)+$", "", first.location)  # file:line:column -> file
     return f"invalid registry: {first}{more}; run 'aliasres validate {source}' for every problem"
 
 
@@ -137,7 +139,7 @@ def _country_option(_ctx: click.Context, _param: click.Parameter, value: str | N
     return code
 
 
-def country_option(function: Callable[..., Any]) -> Callable[..., Any]:
+def _country_hint_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--country",
         "-c",
@@ -212,14 +214,14 @@ def _state() -> _State:
 
 @cli.command()
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@country_option
+@_country_hint_option
 @click.option(
     "--limit",
     "-n",
     type=click.IntRange(min=1),
     default=5,
     show_default=True,
-    help="Candidates kept per name (JSON shows them all).",
+    help="Candidates kept per name (JSON lists them).",
 )
 @_format_option("text", "json")
 def resolve(names: tuple[str, ...], country: str | None, limit: int, output_format: str) -> None:
@@ -273,7 +275,7 @@ def _stdin_names() -> list[str]:
             f"standard input is not UTF-8 (line {line}, byte {error.start}); convert it, or use"
             " 'aliasres batch', which flags bad rows instead of stopping"
         )
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def _result_line(result: Result) -> str:
@@ -310,7 +312,7 @@ def _json_line(data: object) -> str:
 
 @cli.command()
 @click.argument("name")
-@country_option
+@_country_hint_option
 @click.option(
     "--limit",
     "-n",
@@ -390,10 +392,11 @@ def _normalized_lines(
 ) -> list[str]:
     """A readable account of a normalised name, one fact per line."""
     lines = [
-        f"  folded: {normalized.folded}",
+        f"  folded: {normalized.folded or '(empty)'}",
         f"  script: {normalized.script or '-'}",
-        f"  key: {normalized.key}",
-        f"  core key: {normalized.core_key}",
+        f"  key: {normalized.key or '(empty)'}",
+        f"  core key: {normalized.core_key or '(empty)'}",
+        f"  key variants: {' | '.join(normalized.key_variants[1:]) or '-'}",
         f"  acronym: {normalized.acronym or '-'}",
         f"  initials: {', '.join(normalized.acronyms) or '-'}",
         f"  countries: {', '.join(normalized.countries) or '-'}",
@@ -404,7 +407,7 @@ def _normalized_lines(
         parts = [
             f"{token.text:<{width}}",
             f"key {token.key}",
-            f"alt {'/'.join(token.alt_keys) or '-'}",
+            f"alt {_alternates(token) or '-'}",
             f"{token.kind.value}",
             f"weight {token.weight:.2f}",
         ]
@@ -418,6 +421,15 @@ def _normalized_lines(
     return lines
 
 
+def _alternates(token: Token) -> str:
+    """Alternate keys with the reading behind each: ``ZLF (de), GLF (eg)``."""
+    readings = (*token.alt_readings, *[""] * len(token.alt_keys))
+    return ", ".join(
+        f"{key} ({reading})" if reading else key
+        for key, reading in zip(token.alt_keys, readings, strict=False)
+    )
+
+
 def _normalized_dict(
     normalized: NormalizedName, weight: Callable[[Token], float] | None = None
 ) -> dict[str, object]:
@@ -427,6 +439,7 @@ def _normalized_dict(
             "text": token.text,
             "key": token.key,
             "alt_keys": list(token.alt_keys),
+            "alt_readings": list(token.alt_readings),
             "kind": token.kind.value,
             "weight": round(token.weight, 4),
             "concept": token.concept,
@@ -441,6 +454,7 @@ def _normalized_dict(
         "script": normalized.script,
         "key": normalized.key,
         "core_key": normalized.core_key,
+        "key_variants": list(normalized.key_variants),
         "acronym": normalized.acronym,
         "acronyms": list(normalized.acronyms),
         "countries": list(normalized.countries),
@@ -729,7 +743,7 @@ def import_ofac(
 
 
 @cli.command()
-@country_option
+@_country_hint_option
 @_format_option("text", "json")
 def groups(country: str | None, output_format: str) -> None:
     """List the registry's groups: id, canonical name, countries, number of names.
