@@ -190,14 +190,18 @@ def split_clitics(word: str, known: Callable[[str], bool]) -> tuple[tuple[str, .
         known: whether a (folded) word is in the lexicon or vocabulary.
 
     Returns:
-        The clitic names (``"wa"``, ``"al"``...) and the remaining stem. A word that is
-        itself known (الله) is not split; at least two letters always remain.
+        The clitic names (``"wa"``, ``"al"``...) and the remaining stem. A known word whose
+        remainder is not known (الله) is not split; at least two letters always remain.
     """
-    if known(word):
-        return (), word
+    whole = known(word)
     for prefix, names in _ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return names, word[len(prefix) :]
+            stem = word[len(prefix) :]
+            if whole and not known(stem):
+                return (), word
+            return names, stem
+    if whole:
+        return (), word
     name = _PROCLITICS.get(word[:1])
     if name is not None and len(word) >= 3 and known(word[1:]):
         return (name,), word[1:]
@@ -272,7 +276,7 @@ def romanize(word: str) -> str:
     for index, letter in enumerate(word):
         following = word[index + 1] if index < last else ""
         if letter in "وي":
-            consonant = index == 0 or following == "ا"
+            consonant = index == 0 or following in ("ا", "ة")
             piece = (
                 ("w" if letter == "و" else "y") if consonant else ("u" if letter == "و" else "i")
             )

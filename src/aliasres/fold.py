@@ -191,9 +191,20 @@ _NON_WORD: Final = re.compile(r"[\W_]+")
 # --- the steps ---------------------------------------------------------------------------
 
 
+_SPACING_ACCENTS: Final = str.maketrans(
+    {"\u00b4": "'", "\u0384": "'", "\u1ffd": "'", "\u02dd": "'"}
+)
+"""Spacing accents used as apostrophes, which NFKC would turn into a space + combining mark."""
+
+
 def nfkc(text: str) -> str:
-    """Unicode NFKC: presentation forms and ligatures to base letters (ﷲ -> الله)."""
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+    """Unicode NFKC: presentation forms and ligatures to base letters (ﷲ -> الله).
+
+    A spacing acute accent used as an apostrophe (Qa´ida) is read as an apostrophe first.
+    """
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text.translate(_SPACING_ACCENTS))
 
 
 def casefold(text: str) -> str:

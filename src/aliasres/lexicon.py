@@ -139,9 +139,10 @@ class Lexicon:
         return surface in self.vocabulary
 
     def knows_arabic(self, word: str) -> bool:
-        """True if a folded Arabic word is in the lexicon or vocabulary."""
+        """True if a folded Arabic word is a content word of the lexicon or vocabulary."""
         form = word.translate(_LOOKUP_ONLY)
-        return form in self.arabic or form in self.vocabulary
+        entry = self.arabic.get(form)
+        return (entry is not None and not entry.is_function) or form in self.vocabulary
 
 
 _TRANSLATIONS: Final = frozenset(("en", "fr", "de", "es"))
@@ -208,7 +209,7 @@ class _Builder:
             word = arabic.fold_letters(token)
             self.claim(self.arabic, arabic.lookup_form(word), entry, spelling)
             clitics, stem = arabic.split_clitics(word, lambda _: False)
-            if clitics:
+            if clitics and len(stem) >= 3:  # الله is not al + له
                 self.claim(self.arabic, arabic.lookup_form(stem), entry, spelling)
         else:
             self.claim(self.raw, token, entry, spelling)

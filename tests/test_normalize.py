@@ -1,0 +1,239 @@
+"""aliasres.normalize: the public contract, the golden variant sets and the examples of issue 4.
+
+Golden data lives in tests/data/variant_sets.yaml; each spelling is its own test id, so a
+failure names the variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+
+import aliasres
+from aliasres import NormalizedName, Token, TokenKind, normalize
+from aliasres.normalize import fold
+
+DATA = yaml.safe_load((Path(__file__).parent / "data" / "variant_sets.yaml").read_text("utf-8"))
+
+
+def core(name: str, *, free: bool = False) -> str:
+    """The core key, or for word-order-free sets the sorted core identities."""
+    result = normalize(name)
+    if not free:
+        return result.core_key
+    return " ".join(sorted(t.identity for t in result.tokens if t.kind is not TokenKind.GENERIC))
+
+
+def golden_cases() -> Iterator[Any]:
+    for entry in DATA["sets"]:
+        free = entry.get("order") == "free"
+        first = entry["names"][0]
+        for name in entry["names"][1:]:
+            yield pytest.param(first, name, free, id=f"{entry['id']}: {name}")
+
+
+class TestGoldenSets:
+    """Every spelling of a group shares the core key of the set's first name."""
+
+    def test_enough_sets(self) -> None:
+        assert len(DATA["sets"]) >= 30
+
+    @pytest.mark.parametrize(("first", "name", "free"), list(golden_cases()))
+    def test_member_agrees(self, first: str, name: str, free: bool) -> None:
+        assert core(name, free=free) == core(first, free=free)
+
+    @pytest.mark.parametrize(
+        ("left", "right", "why", "core_too"),
+        [pytest.param(*row, id=f"{row[0]} / {row[1]}") for row in DATA["must_differ"]],
+    )
+    def test_must_differ(self, left: str, right: str, why: str, core_too: bool) -> None:
+        a, b = normalize(left), normalize(right)
+        assert a.key != b.key, why
+        if core_too:
+            assert a.core_key != b.core_key, why
+
+    @pytest.mark.parametrize(("query", "form"), DATA["acronym_queries"], ids=str)
+    def test_acronym_queries(self, query: str, form: str) -> None:
+        assert normalize(query).acronym == form
+
+    @pytest.mark.parametrize("query", DATA["not_acronyms"])
+    def test_not_acronyms(self, query: str) -> None:
+        assert normalize(query).acronym is None
+
+    @pytest.mark.parametrize(("name", "form"), DATA["derived_acronyms"], ids=str)
+    def test_derived_acronyms(self, name: str, form: str) -> None:
+        assert form in normalize(name).acronyms
+
+
+class TestContract:
+    """What callers can rely on."""
+
+    def test_exported(self) -> None:
+        for name in ("normalize", "NormalizedName", "Token", "TokenKind", "phonetic_key"):
+            assert name in aliasres.__all__
+
+    def test_rejects_non_str(self) -> None:
+        with pytest.raises(TypeError, match="name must be str, got bytes"):
+            normalize(b"Jund al-Khilafa")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="got NoneType"):
+            normalize(None)  # type: ignore[arg-type]
+
+    def test_frozen_and_cached(self) -> None:
+        result = normalize("Jund al-Khilafa")
+        assert normalize("Jund al-Khilafa") is result
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            result.folded = "x"  # type: ignore[misc]
+
+    def test_token_kind_values(self) -> None:
+        assert {k.value for k in TokenKind} == {
+            "function",
+            "generic",
+            "common",
+            "country",
+            "distinctive",
+        }
+
+    def test_fields(self) -> None:
+        result = normalize("Katibat 'Uqbah Bin Nafi fi Tunis")
+        assert isinstance(result, NormalizedName)
+        assert result.original == "Katibat 'Uqbah Bin Nafi fi Tunis"
+        assert result.folded == "katiba uqba bin nafi tunisia"
+        assert [t.kind for t in result.tokens] == [
+            TokenKind.GENERIC,
+            TokenKind.DISTINCTIVE,
+            TokenKind.GENERIC,
+            TokenKind.DISTINCTIVE,
+            TokenKind.COUNTRY,
+        ]
+        assert result.key == "c:brigade k:AKB c:ibn k:NF c:TN"
+        assert result.core_key == "k:AKB k:NF c:TN"
+        assert result.countries == ("TN",)
+        assert result.script == "Latn"
+        assert result.acronym is None
+        assert not result.is_empty
+
+    def test_token(self) -> None:
+        token = normalize("Uqba").tokens[0]
+        assert token == Token("uqba", "AKB", (), TokenKind.DISTINCTIVE, 1.0, None)
+        assert token.identity == "k:AKB"
+        khilafa = normalize("Khilafah").tokens[0]
+        assert (khilafa.text, khilafa.key, khilafa.concept) == ("khilafa", "XLF", "khilafa")
+        assert khilafa.identity == "c:khilafa"
+
+    def test_weights(self) -> None:
+        weights = {t.text: t.weight for t in normalize("Katibat Jihad Tawhid Tunisia Uqba").tokens}
+        assert weights["katiba"] < weights["jihad"] < weights["tawhid"] < weights["tunisia"]
+        assert weights["uqba"] == 1.0
+
+    def test_function_words_are_not_tokens(self) -> None:
+        result = normalize("The Organization of al-Jihad's Base in Iraq")
+        assert "the" not in result.folded.split()
+        assert "function:of" in result.trace
+        assert "article:al-" in result.trace
+
+    @pytest.mark.parametrize("text", ["", "   ", "---", "al", "the of and", "ـــ", "🙂"])
+    def test_empty(self, text: str) -> None:
+        result = normalize(text)
+        assert result.is_empty
+        assert result.key == result.core_key == result.folded == ""
+
+    @pytest.mark.parametrize(
+        ("text", "script"),
+        [
+            ("Jund al-Khilafa", "Latn"),
+            ("جند الخلافة", "Arab"),
+            ("Джамаат", "Cyrl"),
+            ("Jund جند الخلافة", "mixed"),
+            ("", ""),
+            ("123", ""),
+        ],
+    )
+    def test_script(self, text: str, script: str) -> None:
+        assert normalize(text).script == script
+
+    def test_fold_is_character_level(self) -> None:
+        assert fold("Jund al-Khilāfa / جند الخلافة") == "jund al khilafa jnd alkhlafa"
+
+    def test_key_variants(self) -> None:
+        """Alternate readings give alternate whole-name keys (German ch = kh)."""
+        variants = normalize("Chalid Chawaja").key_variants
+        assert variants[0] == "k:CLD k:CJ"
+        assert "k:XLD k:XJ" in variants
+
+
+class TestIssueExamples:
+    """The spellings the issue names."""
+
+    def test_tala_i(self) -> None:
+        """OFAC turned the apostrophe of Tala'i into a space."""
+        assert (
+            normalize("Tala I Jund al-Khilafah").core_key
+            == normalize("Tala'i Jund al-Khilafah").core_key
+        )
+        assert (
+            normalize("Tala I Jund al-Khilafah").core_key
+            == normalize("Vanguards of the Soldiers of the Caliphate").core_key
+        )
+
+    @pytest.mark.parametrize(
+        ("french", "english"),
+        [
+            ("Ansar Al-Chariaa", "Ansar al-Sharia"),
+            ("Okba Ibn Nafaa", "Uqba bin Nafi"),
+            ("Jound al-Khilafa", "Jund al-Khilafa"),
+        ],
+    )
+    def test_french(self, french: str, english: str) -> None:
+        assert normalize(french).core_key == normalize(english).core_key
+
+    def test_german(self) -> None:
+        assert normalize("Dschund al-Chilafa").core_key == normalize("Jund al-Khilafa").core_key
+
+    def test_spanish(self) -> None:
+        assert normalize("Yihad").core_key == normalize("Jihad").core_key == "c:jihad"
+
+    def test_arabic_agrees_with_latin(self) -> None:
+        assert normalize("كتيبة عقبة بن نافع").key == normalize("Katibat Uqba bin Nafi").key
+
+    def test_generic_words_are_kept(self) -> None:
+        """Down-weighted, never deleted: they tell Katibat from Jamaat al-Tawhid wal-Jihad."""
+        assert normalize("Uqba bin Nafi Battalion").key != normalize("Uqba bin Nafi").key
+        assert normalize("Uqba bin Nafi Battalion").core_key == normalize("Uqba bin Nafi").core_key
+
+    def test_isis_family_distinct(self) -> None:
+        parent = normalize("Islamic State of Iraq and al-Sham")
+        branch = normalize("ISIS-Tunisia Province")
+        assert parent.key != branch.key
+        assert branch.countries == ("TN",)
+        assert parent.countries == ("IQ", "region:sham")
+
+    @pytest.mark.parametrize("word", ["Algeria", "Allah", "Ali", "Alawi", "Albania", "Assad"])
+    def test_attached_article_gate(self, word: str) -> None:
+        """Words that only look like al- + word keep their first letters."""
+        assert normalize(word).folded.startswith(word.lower()[:2])
+
+    def test_trace_names_rules(self) -> None:
+        trace = normalize("Djound al-Khilafa en Tunisie").trace
+        assert "article:al-" in trace
+        assert "country:tunisie=TN" in trace
+        assert any(step.startswith("lexicon:djound=jund") for step in trace)
+        arabic = normalize("كتيبة عقبة").trace
+        assert "arabic:ta-marbuta" in arabic
+        assert "lexicon:كتيبة=brigade(generic)" in arabic
+        assert "latin:R2 dj->j" in normalize("Djihadiyya Uqba").trace
+
+    def test_parenthesised_acronym(self) -> None:
+        result = normalize("Jund Al Khilafah-Tunisia (JAK-T)")
+        assert result.acronyms[0] == "JAKT"
+        assert result.core_key == "c:jund c:khilafa c:TN"
+
+    def test_acronym_tokens_are_not_keyed(self) -> None:
+        """ISIL never meets al-Islah through a phonetic key."""
+        assert normalize("ISIL").key == "k:#ISIL"
+        assert normalize("ISIL").key != normalize("al-Islah").key
+        assert normalize("ISIS-Tunisia").tokens[0].key == "#ISIS"
