@@ -25,7 +25,9 @@ from aliasres.score import PreparedName, acronym_probe
 # Tuning constants, named so that benchmarks can report what they were run with.
 MAX_CANDIDATES = 15
 """How many groups (best pre-scores first) go on to full ranking."""
-NAMES_PER_GROUP = 3
+COMMON_KEY_POSTINGS = 100
+"""A key on more names than this only re-scores names that rarer keys found."""
+NAMES_PER_GROUP = 2
 """How many of a candidate group's names (best pre-scores first) are fully scored."""
 FUZZY_TOKEN_CUTOFF = 80.0
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
@@ -66,6 +68,11 @@ class CandidateIndex:
         self.idf = self._idf()
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
         self.prepared = [PreparedName.of(entry.name, self.weight) for entry in self.names]
+        self._members = {
+            key: frozenset(ids)
+            for key, ids in self.postings.items()
+            if len(ids) > COMMON_KEY_POSTINGS
+        }
         self.total_weight = [sum(prepared.weights) for prepared in self.prepared]
 
     def _add(self, entry: IndexedName) -> None:
@@ -120,13 +127,16 @@ class CandidateIndex:
         weighted Dice coefficient). Same folded form and acronym hits always come first.
         """
         shared: dict[int, float] = defaultdict(float)
-        query_weight = 0.0
-        for token in query.tokens:
-            query_weight += self.weight(token)
+        query_weight = sum(self.weight(token) for token in query.tokens)
+        # Rare keys first: a key on many names only adds to names a rarer key already found.
+        for token in sorted(query.tokens, key=self.weight, reverse=True):
             best_for_token: dict[int, float] = {}
             for key in _token_keys(token):
                 weight = token.weight * self.idf.get(key, 0.0)
-                for name_id in self.postings.get(key, ()):
+                postings = self.postings.get(key, ())
+                if len(postings) > COMMON_KEY_POSTINGS and shared:
+                    postings = [name_id for name_id in shared if name_id in self._members[key]]
+                for name_id in postings:
                     if weight > best_for_token.get(name_id, 0.0):
                         best_for_token[name_id] = weight
             if not best_for_token:

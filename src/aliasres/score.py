@@ -139,23 +139,28 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
 class QueryScorer:
     """Scores one query against many registry names, remembering token-pair similarities.
 
-    Candidate names share most of their words, so each query word is compared with each
-    distinct registry word once per query.
+    Candidate names share most of their words, so each distinct registry word is compared
+    with the query's words once per query.
     """
 
     def __init__(self, query: PreparedName, country: str | None = None) -> None:
         self.query = query
         self.country = country
         self.acronym = acronym_probe(query.name)
-        self._pairs: dict[tuple[int, str, str], tuple[float, str]] = {}
+        self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
 
-    def _similarity(self, i: int, token: Token, identity: str) -> tuple[float, str]:
-        memo_key = (i, token.text, identity)
-        found = self._pairs.get(memo_key)
-        if found is None:
-            found = pair_similarity(self.query.name.tokens[i], token)
-            self._pairs[memo_key] = found
-        return found
+    def _row(self, token: Token) -> tuple[tuple[int, float, str], ...]:
+        """The query tokens that ``token`` resembles, as (position, similarity, rule)."""
+        row = self._rows.get(token.text)
+        if row is None:
+            row = tuple(
+                (i, similarity, rule)
+                for i, query_token in enumerate(self.query.name.tokens)
+                for similarity, rule in (pair_similarity(query_token, token),)
+                if similarity > 0.0
+            )
+            self._rows[token.text] = row
+        return row
 
     def score(
         self,
@@ -228,36 +233,55 @@ class QueryScorer:
         return adjustment
 
     def _align(self, candidate: PreparedName, group: Group, pairs: list[TokenPair] | None) -> float:
-        """Greedy best-first pairing of tokens; the weighted share of agreement."""
+        """Pair tokens best first; the weighted share of agreement.
+
+        Tokens with the same identity pair first (no other pair beats them); only the tokens
+        left over are compared with each other.
+        """
         q_tokens, n_tokens = self.query.name.tokens, candidate.name.tokens
         if not q_tokens or not n_tokens:
             return 0.0
         q_weights, n_weights = self.query.weights, candidate.weights
-        options = []
-        for j, (n_token, identity) in enumerate(zip(n_tokens, candidate.identities, strict=True)):
-            for i in range(len(q_tokens)):
-                similarity, rule = self._similarity(i, n_token, identity)
-                if similarity > 0.0:
-                    options.append((similarity, -abs(i - j), i, j, rule))
-        options.sort(reverse=True)
-        used_q: set[int] = set()
-        used_n: set[int] = set()
+        matched: list[tuple[int, int, float, str]] = []
+        free_n = list(range(len(n_tokens)))
+        free_q = []
+        for i, identity in enumerate(self.query.identities):
+            j = next((j for j in free_n if candidate.identities[j] == identity), -1)
+            if j < 0:
+                free_q.append(i)
+                continue
+            free_n.remove(j)
+            if q_tokens[i].text == n_tokens[j].text:
+                matched.append((i, j, SAME_TEXT, "same-text"))
+            else:
+                rule = "concept" if q_tokens[i].concept is not None else "same-key"
+                matched.append((i, j, SAME_KEY, rule))
+        if free_q and free_n:
+            options = sorted(
+                (
+                    (similarity, -abs(i - j), i, j, rule)
+                    for j in free_n
+                    for i, similarity, rule in self._row(n_tokens[j])
+                    if i in free_q
+                ),
+                reverse=True,
+            )
+            for similarity, _, i, j, rule in options:
+                if i in free_q and j in free_n:
+                    free_q.remove(i)
+                    free_n.remove(j)
+                    matched.append((i, j, similarity, rule))
         earned = 0.0
         total = (sum(q_weights) + sum(n_weights)) / 2.0
-        for similarity, _, i, j, rule in options:
-            if i in used_q or j in used_n:
-                continue
-            used_q.add(i)
-            used_n.add(j)
+        for i, j, similarity, rule in matched:
             weight = (q_weights[i] + n_weights[j]) / 2.0
             earned += similarity * weight
             if pairs is not None:
                 pairs.append(
                     TokenPair(q_tokens[i].text, n_tokens[j].text, rule, similarity, weight)
                 )
-        for i, q_token in enumerate(q_tokens):
-            if i in used_q:
-                continue
+        for i in free_q:
+            q_token = q_tokens[i]
             if q_token.kind is TokenKind.COUNTRY and q_token.concept in group.countries:
                 # The name leaves the place out, but the group is registered there: pair the
                 # token with a virtual one of the same weight on the name's side.
@@ -273,14 +297,9 @@ class QueryScorer:
                 pairs.append(
                     TokenPair(q_token.text, None, "missing-in-name", 0.0, q_weights[i] / 2)
                 )
-        for j, n_token in enumerate(n_tokens):
-            if j in used_n:
-                continue
-            if (
-                n_token.kind is TokenKind.COUNTRY
-                and self.country is not None
-                and n_token.concept == self.country
-            ):
+        for j in free_n:
+            n_token = n_tokens[j]
+            if n_token.kind is TokenKind.COUNTRY and n_token.concept == self.country:
                 earned += COUNTRY_IMPLIED * n_weights[j]
                 total += n_weights[j] / 2.0
                 if pairs is not None:
