@@ -600,10 +600,11 @@ class TestPackagedRegistry:
 
 
 def _console_script() -> Path:
-    script = Path(sys.executable).with_name("aliasres")
-    if not script.exists():
-        pytest.skip("the aliasres console script is not installed next to this Python")
-    return script
+    for name in ("aliasres", "aliasres.exe"):  # POSIX bin/, Windows Scripts\\
+        script = Path(sys.executable).with_name(name)
+        if script.exists():
+            return script
+    pytest.skip("the aliasres console script is not installed next to this Python")
 
 
 def _run_process(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
@@ -641,6 +642,28 @@ class TestSubprocess:
         assert b"Traceback" not in bad.stderr
         usage = _run_process([script, "resolve", "--country", "XX", "JAK-T"])
         assert usage.returncode == 2
+
+    def test_closed_pipe_is_not_an_error_message(self) -> None:
+        """`aliasres normalize - | head -1`: no 'Error: Broken pipe' when the reader leaves."""
+        names = "\n".join(f"Name {i}" for i in range(20000)).encode()
+        script = str(_console_script())
+        reader = subprocess.Popen(
+            [script, "normalize", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert reader.stdin is not None
+        assert reader.stdout is not None
+        reader.stdin.write(names)
+        reader.stdin.close()
+        reader.stdout.readline()
+        reader.stdout.close()
+        assert reader.stderr is not None
+        stderr = reader.stderr.read()
+        reader.wait(timeout=120)
+        assert b"Error" not in stderr
+        assert b"Traceback" not in stderr
 
     def test_python_dash_m(self, registry_file: Path) -> None:
         """`python -m aliasres` is the same program, named aliasres in its help."""

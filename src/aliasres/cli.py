@@ -85,7 +85,8 @@ class _Group(click.Group):
         except click.ClickException:
             raise
         except Exception as error:
-            if ctx.params.get("debug") or isinstance(error, (click.exceptions.Exit, click.Abort)):
+            passes = (click.exceptions.Exit, click.Abort, BrokenPipeError)  # click handles these
+            if ctx.params.get("debug") or isinstance(error, passes):
                 raise
             raise click.ClickException(_describe(error)) from error
 
@@ -348,7 +349,7 @@ def explain(name: str, country: str | None, limit: int, output_format: str) -> N
     for line in _normalized_lines(result.normalized, resolver.weight):
         click.echo(line)
     click.echo(_result_line(result))
-    if result.note:
+    if result.note and result.best is not None:  # without candidates the line above says it
         click.echo(f"note: {result.note}")
     if not result.candidates:
         click.echo("candidates: none")
