@@ -62,8 +62,8 @@ class CandidateIndex:
         self.derived_acronyms: dict[str, list[int]] = defaultdict(list)
         self._vocabulary: dict[str, set[str]] = defaultdict(set)  # token text -> identities
         for position, group in enumerate(registry.groups):
-            for text, kind in _names_of(group):
-                self._add(IndexedName(position, text, kind, normalize(text)))
+            for entry in _entries_of(position, group):
+                self._add(entry)
         self._vocabulary_texts = sorted(self._vocabulary)
         self.idf = self._idf()
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
@@ -173,7 +173,16 @@ class CandidateIndex:
         return chosen
 
 
-def _names_of(group: Group) -> Iterable[tuple[str, AliasKind | None]]:
-    yield group.name, None
-    for alias in group.aliases:
-        yield alias.text, alias.kind
+def _entries_of(position: int, group: Group) -> Iterable[IndexedName]:
+    """A group's names, normalised. Weakness belongs to the normalised name, not the spelling:
+    if one spelling of a name is marked weak, every spelling that folds the same way is weak.
+    """
+    names = [(group.name, None), *((alias.text, alias.kind) for alias in group.aliases)]
+    normalized = [normalize(text) for text, _ in names]
+    weak = {
+        n.folded for n, (_, kind) in zip(normalized, names, strict=True) if kind is AliasKind.WEAK
+    }
+    for (text, kind), name in zip(names, normalized, strict=True):
+        if name.folded in weak and kind is not None:
+            kind = AliasKind.WEAK
+        yield IndexedName(position, text, kind, name)
