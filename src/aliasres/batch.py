@@ -28,15 +28,12 @@ can be fed back in.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import enum
 import io
 import json
 import math
 import os
-import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +42,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 import attrs
 
+from aliasres.atomic import atomic_text_file
 from aliasres.countries import is_country_code
 from aliasres.errors import AliasresError
 
@@ -614,39 +612,6 @@ def write_table_file(
         write_table(stream, table, outcomes, fmt)
 
 
-@contextlib.contextmanager
-def atomic_text_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
-    """A UTF-8 text stream whose content replaces ``path`` only if the block completes.
-
-    The new file keeps the mode of the file it replaces (a new file gets the default mode
-    the umask allows), and is flushed to disk before the rename.
-    """
-    target = Path(path)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        temp.chmod(_mode_for(target))
-        temp.replace(target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(target: Path) -> int:
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 # -- the whole run ------------------------------------------------------------------------------
 
 
@@ -712,7 +677,6 @@ __all__ = [
     "MissingColumnError",
     "Outcome",
     "Progress",
-    "atomic_text_file",
     "output_columns",
     "output_rows",
     "read_table",

@@ -714,9 +714,9 @@ def import_ofac(
       aliasres import-ofac sdn/ -o ofac.yaml
       aliasres import-ofac sdn/ --merge data/aliases.yaml -o data/aliases.yaml
     """
+    from aliasres.atomic import write_atomic
     from aliasres.importers.ofac import import_ofac as run_import
     from aliasres.importers.ofac import merge, render_registry
-    from aliasres.loader import write_atomic
     from aliasres.registry import Registry
 
     imported = run_import(directory, snapshot_date=snapshot_date)

@@ -7,17 +7,17 @@ file in one pass. Duplicate keys, which ``yaml.safe_load`` silently drops, are e
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
+from aliasres import cache
 from aliasres.countries import is_country_code
 from aliasres.errors import Problem, RegistryError
 from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Source, SourceKind
@@ -458,10 +458,14 @@ def parse_registry(text: str, filename: str = "<string>") -> Registry:
     except yaml.YAMLError as error:
         raise RegistryError([Problem("yaml-syntax", filename, "", str(error))]) from error
     data = document.convert(root, ()) if root is not None else {}
+    return _build(document, data)
+
+
+def _build(document: _Document, data: Any) -> Registry:
     groups, sources = _Validator(document, data).registry()
     if document.problems:
         raise RegistryError(document.problems)
-    return Registry(groups, sources, path=filename)
+    return Registry(groups, sources, path=document.filename)
 
 
 def load_registry_file(path: Path) -> Registry:
@@ -471,7 +475,14 @@ def load_registry_file(path: Path) -> Registry:
     except UnicodeDecodeError as error:
         msg = f"not UTF-8 text (byte {error.start})"
         raise RegistryError([Problem("encoding", str(path), "", msg)]) from error
-    return parse_registry(text, str(path))
+    cached = cache.read("registry", text)
+    if cached is not None:
+        # Validated when it was cached; validating plain data again is cheap, parsing is not.
+        with contextlib.suppress(RegistryError):
+            return _build(_Document(str(path)), cached)
+    registry = parse_registry(text, str(path))
+    cache.write("registry", text, registry_to_data(registry))
+    return registry
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -569,18 +580,3 @@ def dump_registry(registry: Registry) -> str:
         default_flow_style=False,
     )
     return HEADER + body
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half a file."""
-    path = Path(path)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

@@ -7,10 +7,12 @@ shipped unchanged to the workers of a distributed engine.
 from __future__ import annotations
 
 import enum
-import unicodedata
+import functools
 from collections.abc import Iterable, Mapping
 
 import attrs
+
+from aliasres.normalize import detect_script
 
 
 class AliasKind(enum.Enum):
@@ -40,49 +42,6 @@ class SourceKind(enum.Enum):
     DESIGNATION = "designation"
     SANCTIONS_LIST = "sanctions-list"
     REFERENCE = "reference"
-
-
-def detect_script(text: str) -> str:
-    """The dominant script of ``text`` as an ISO 15924 code ("Latn", "Arab", ...), "" if none.
-
-    Counts letters by the first word of their Unicode name, which is enough to tell the
-    scripts group names are written in; a tie or a blend of two scripts gives "mixed".
-    """
-    counts: dict[str, int] = {}
-    for char in text:
-        if not char.isalpha():
-            continue
-        script = _SCRIPT_BY_NAME_PREFIX.get(unicodedata.name(char, "").split(" ", 1)[0], "Zyyy")
-        counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return ""
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    if len(ranked) > 1 and ranked[1][1] * 4 >= ranked[0][1]:
-        return "mixed"
-    return ranked[0][0]
-
-
-_SCRIPT_BY_NAME_PREFIX: dict[str, str] = {
-    "LATIN": "Latn",
-    "ARABIC": "Arab",
-    "CYRILLIC": "Cyrl",
-    "GREEK": "Grek",
-    "HEBREW": "Hebr",
-    "CJK": "Hani",
-    "HIRAGANA": "Jpan",
-    "KATAKANA": "Jpan",
-    "HANGUL": "Hang",
-    "DEVANAGARI": "Deva",
-    "THAI": "Thai",
-    "ETHIOPIC": "Ethi",
-    "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn",
-    "SYRIAC": "Syrc",
-    "THAANA": "Thaa",
-    "BENGALI": "Beng",
-    "GURMUKHI": "Guru",
-    "TAMIL": "Taml",
-}
 
 
 def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
@@ -118,10 +77,10 @@ class Alias:
     kind: AliasKind = AliasKind.NAME
     lang: str | None = None  # ISO 639-1 where known
     sources: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    script: str = attrs.field()
 
-    @script.default
-    def _script_from_text(self) -> str:
+    @functools.cached_property
+    def script(self) -> str:
+        """The script the alias is written in (ISO 15924: "Latn", "Arab"...), from its text."""
         return detect_script(self.text)
 
 

@@ -1,0 +1,65 @@
+"""The compiled-registry cache: fast when valid, ignored when stale, corrupt or turned off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aliasres import Registry
+from aliasres.cache import CACHE_DIR_VARIABLE
+
+TEXT = "groups:\n  - {id: jak-t, name: Jund al-Khilafah in Tunisia, aliases: [JAK-T]}\n"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(directory))
+    return directory
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_second_load_reads_the_cache_and_gives_the_same_registry(
+    tmp_path: Path, cache: Path
+) -> None:
+    path = write(tmp_path, TEXT)
+    first = Registry.load(path)
+    assert len(list(cache.glob("registry-*.json"))) == 1
+    assert Registry.load(path) == first
+
+
+def test_an_edited_file_is_not_served_from_a_stale_entry(tmp_path: Path, cache: Path) -> None:
+    path = write(tmp_path, TEXT)
+    Registry.load(path)
+    write(tmp_path, TEXT.replace("JAK-T", "JAKT"))
+    assert Registry.load(path)["jak-t"].aliases[0].text == "JAKT"
+
+
+def test_a_corrupt_entry_is_ignored(tmp_path: Path, cache: Path) -> None:
+    path = write(tmp_path, TEXT)
+    Registry.load(path)
+    [entry] = cache.glob("registry-*.json")
+    entry.write_text("{not json", encoding="utf-8")
+    assert Registry.load(path)["jak-t"].name == "Jund al-Khilafah in Tunisia"
+
+
+def test_an_empty_setting_turns_the_cache_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, "")
+    path = write(tmp_path, TEXT)
+    Registry.load(path)
+    assert not list(tmp_path.glob("**/registry-*.json"))
+
+
+def test_invalid_files_are_never_cached(tmp_path: Path, cache: Path) -> None:
+    path = write(tmp_path, "groups:\n  - {id: a}\n")
+    with pytest.raises(ValueError, match="missing required field 'name'"):
+        Registry.load(path)
+    assert not cache.exists() or not list(cache.iterdir())
