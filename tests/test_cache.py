@@ -63,3 +63,16 @@ def test_invalid_files_are_never_cached(tmp_path: Path, cache: Path) -> None:
     with pytest.raises(ValueError, match="missing required field 'name'"):
         Registry.load(path)
     assert not cache.exists() or not list(cache.iterdir())
+
+
+@pytest.mark.parametrize(
+    "text", ["Katibat 'Uqbah Bin Nafi", "كتيبة عقبة بن نافع", "JAK-T", "Ansar Al-Chariaa", "—"]
+)
+def test_normal_forms_survive_the_cache_unchanged(text: str, cache: Path) -> None:
+    """The cached form of a normalised name is the name itself (guards against new fields)."""
+    from aliasres.index import normalize_all
+    from aliasres.normalize import normalize
+
+    first = normalize_all([text])
+    assert list(cache.glob("names-*.json"))
+    assert normalize_all([text]) == first == [normalize(text)]

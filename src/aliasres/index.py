@@ -10,15 +10,20 @@ covers distinct tokens, never every name.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.resources
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 from rapidfuzz import fuzz, process
 
+from aliasres import cache
 from aliasres.model import AliasKind, Group
-from aliasres.normalize import NormalizedName, Token, normalize
+from aliasres.normalize import NormalizedName, Token, TokenKind, normalize
 from aliasres.registry import Registry
 from aliasres.score import PreparedName, acronym_probe
 
@@ -61,8 +66,11 @@ class CandidateIndex:
         self.acronyms: dict[str, list[int]] = defaultdict(list)
         self.derived_acronyms: dict[str, list[int]] = defaultdict(list)
         self._vocabulary: dict[str, set[str]] = defaultdict(set)  # token text -> identities
-        for position, group in enumerate(registry.groups):
-            for entry in _entries_of(position, group):
+        names = [_names_of(group) for group in registry.groups]
+        normalized = iter(normalize_all([text for group in names for text, _ in group]))
+        for position, group_names in enumerate(names):
+            entries = [(text, kind, next(normalized)) for text, kind in group_names]
+            for entry in _entries_of(position, entries):
                 self._add(entry)
         self._vocabulary_texts = sorted(self._vocabulary)
         self.idf = self._idf()
@@ -173,16 +181,91 @@ class CandidateIndex:
         return chosen
 
 
-def _entries_of(position: int, group: Group) -> Iterable[IndexedName]:
+def _names_of(group: Group) -> list[tuple[str, AliasKind | None]]:
+    return [(group.name, None), *((alias.text, alias.kind) for alias in group.aliases)]
+
+
+def _entries_of(
+    position: int, names: list[tuple[str, AliasKind | None, NormalizedName]]
+) -> Iterable[IndexedName]:
     """A group's names, normalised. Weakness belongs to the normalised name, not the spelling:
     if one spelling of a name is marked weak, every spelling that folds the same way is weak.
     """
-    names = [(group.name, None), *((alias.text, alias.kind) for alias in group.aliases)]
-    normalized = [normalize(text) for text, _ in names]
-    weak = {
-        n.folded for n, (_, kind) in zip(normalized, names, strict=True) if kind is AliasKind.WEAK
-    }
-    for (text, kind), name in zip(names, normalized, strict=True):
+    weak = {name.folded for _, kind, name in names if kind is AliasKind.WEAK}
+    for text, kind, name in names:
         if name.folded in weak and kind is not None:
             kind = AliasKind.WEAK
         yield IndexedName(position, text, kind, name)
+
+
+def normalize_all(texts: list[str]) -> list[NormalizedName]:
+    """``normalize`` over many names, kept in the on-disk cache (see ``aliasres.cache``).
+
+    Normalising a registry's names is most of the time an index takes to build; the cache
+    entry is keyed by the names and by the normaliser's own code and lexicon, so any change
+    to either rebuilds it.
+    """
+    source = normaliser_fingerprint() + "\0" + "\n".join(texts)
+    cached = cache.read("names", source)
+    if isinstance(cached, list) and len(cached) == len(texts):
+        try:
+            return [_name_from_data(text, data) for text, data in zip(texts, cached, strict=True)]
+        except (KeyError, TypeError, ValueError):
+            pass
+    names = [normalize(text) for text in texts]
+    cache.write("names", source, [_name_to_data(name) for name in names])
+    return names
+
+
+@functools.cache
+def normaliser_fingerprint() -> str:
+    """A hash of the normaliser's code and data: cached normal forms are only valid for it."""
+    digest = hashlib.sha256()
+    package = importlib.resources.files("aliasres")
+    for part in NORMALISER_PARTS:
+        digest.update(package.joinpath(part).read_bytes())
+    return digest.hexdigest()
+
+
+NORMALISER_PARTS = (
+    "normalize.py",
+    "fold.py",
+    "arabic.py",
+    "translit.py",
+    "phonetic.py",
+    "acronyms.py",
+    "lexicon.py",
+    "lexicon.yaml",
+)
+
+
+def _name_to_data(name: NormalizedName) -> list[object]:
+    tokens = [
+        [t.text, t.key, list(t.alt_keys), t.kind.value, t.weight, t.concept, list(t.alt_readings)]
+        for t in name.tokens
+    ]
+    return [
+        name.folded,
+        tokens,
+        list(name.acronyms),
+        name.acronym,
+        list(name.countries),
+        name.script,
+        list(name.trace),
+    ]
+
+
+def _name_from_data(text: str, data: list[Any]) -> NormalizedName:
+    folded, tokens, acronyms, acronym, countries, script, trace = data
+    return NormalizedName(
+        original=text,
+        folded=folded,
+        tokens=tuple(
+            Token(t[0], t[1], tuple(t[2]), TokenKind(t[3]), t[4], t[5], tuple(t[6])) for t in tokens
+        ),
+        acronyms=tuple(acronyms),
+        acronym=acronym,
+        countries=tuple(countries),
+        script=script,
+        trace=tuple(trace),
+    )
