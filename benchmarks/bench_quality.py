@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     full = import_ofac(args.ofac)
     registry, held_out = split_registry(list(full), args.seed)
     accept = acceptable_groups(registry)
-    positives = [(q, g, query_class(q, full[g])) for q, g in held_out if normalize(q).folded or normalize(q).acronym]
+    positives = [(q, g, query_class(q, registry[g])) for q, g in held_out if normalize(q).folded or normalize(q).acronym]
     negative_names = negatives(args.ofac, args.seed)
     print(
         f"registry: {len(registry)} groups, {registry.alias_count()} names; "

@@ -20,7 +20,8 @@ from aliasres.normalize import NormalizedName, Token, TokenKind
 
 # Pair similarities, by the rule that paired two tokens.
 SAME_TEXT = 1.0
-SAME_KEY = 0.95  # same lexicon concept or same phonetic key, spelled differently
+SAME_KEY = 0.95  # same lexicon concept, or same phonetic key and nearly the same spelling
+SAME_KEY_FLOOR = 0.8  # same phonetic key, spellings as far apart as vowels can make them
 ALTERNATE_READING = 0.85  # keys agree only under another transliteration tradition
 COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
@@ -117,12 +118,23 @@ class PreparedName:
         return cls(name, " ".join(identities), identities, weights)
 
 
+def same_key_similarity(left: str, right: str) -> float:
+    """Two spellings with one phonetic key: the closer the vowels, the closer to SAME_KEY.
+
+    The key ignores vowels, which is right for Uqba/Okba but also merges Sharia and Shura,
+    Melli and Mellat; the spelling's own similarity keeps those apart at ranking time.
+    """
+    return SAME_KEY_FLOOR + (SAME_KEY - SAME_KEY_FLOOR) * fuzz.ratio(left, right) / 100.0
+
+
 def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     """Similarity of two tokens in [0, 1] and the rule that decided it."""
     if left.text == right.text:
         return SAME_TEXT, "same-text"
     if left.identity == right.identity:
-        return SAME_KEY, "concept" if left.concept is not None else "same-key"
+        if left.concept is not None:
+            return SAME_KEY, "concept"
+        return same_key_similarity(left.text, right.text), "same-key"
     if left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY:
         return 0.0, "different-place"
     if left.concept is not None and right.concept is not None:
@@ -254,8 +266,8 @@ class QueryScorer:
             if q_tokens[i].text == n_tokens[j].text:
                 matched.append((i, j, SAME_TEXT, "same-text"))
             else:
-                rule = "concept" if q_tokens[i].concept is not None else "same-key"
-                matched.append((i, j, SAME_KEY, rule))
+                similarity, rule = pair_similarity(q_tokens[i], n_tokens[j])
+                matched.append((i, j, similarity, rule))
         if free_q and free_n:
             options = sorted(
                 (
