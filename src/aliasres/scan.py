@@ -1,0 +1,1001 @@
+"""Finding group names in running text: an article in, a list of resolved mentions out.
+
+:func:`scan` turns a text into :class:`Mention` objects: character spans of the original text
+(``text[m.start:m.end] == m.text``), each with the resolver's answer. A :class:`Scanner` is
+built once per resolver and keeps what every scan reads:
+
+* a **phrase index**: every registry name is cut into words by the same tokeniser that cuts
+  the text, each word is normalised on its own, and the name's sequence of word keys (lexicon
+  concept or phonetic key, alternate readings included; function words reduced to one
+  ``f`` marker, articles dropped) goes into a trie keyed by its first unit. Scanning walks the
+  trie from each word of the text, so the cost is linear in the text and a text word that no
+  registry name starts with costs one dictionary look-up;
+* per-word analyses and resolver answers, cached by written form.
+
+Candidate spans are the trie's hits (exact and near-exact: same keys under any reading),
+capitalised name-like runs that contain a unit word (Brigade, Katibat, Front, Army...) and a
+word the registry knows, and acronyms the text defines in parentheses. Only candidates go to
+the resolver, each distinct surface once. Then the document's context applies:
+
+* an AMBIGUOUS answer is retried with the countries the text is about (or ``country=``) as
+  the hint; a MATCH that stays among the original candidates separates siblings
+  (``Jund al-Khilafa`` in a Tunisian article is the Tunisian group);
+* ``Name (ACR)`` defines ACR for the rest of the text: later uses take the name's answer, and
+  an acronym the text defines for something that is not a registry group (``Ministry of
+  Interior (MOI)``) is not reported;
+* a lower-case unit word after a name joins the mention only if the group's own names use
+  that word (``Uqba bin Nafi battalion``, not ``AQIM battalion``); ``in <country>`` joins a
+  name only when it decides an ambiguity (``Ansar al-Sharia in Tunisia``, but ``ISIS in
+  Tunisia`` is ISIS).
+
+Overlapping candidates are settled longest first; mentions never overlap. The result does not
+depend on text beyond the mention's sentence, except through the two document-level hints
+above (countries, acronym definitions).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final, NamedTuple
+
+import attrs
+from rapidfuzz import fuzz
+
+from aliasres.fold import APOSTROPHES, has_arabic
+from aliasres.lexicon import TokenKind, load_lexicon
+from aliasres.model import Group
+from aliasres.normalize import normalize
+from aliasres.resolve import Candidate, Decision, Resolver, Result, default_resolver
+from aliasres.score import Explanation
+from aliasres.translit import ASSIMILATED_ARTICLES, assimilated_article
+
+__all__ = [
+    "Mention",
+    "Scanner",
+    "default_scanner",
+    "scan",
+]
+
+# --- tuning constants ----------------------------------------------------------------------
+
+DOCUMENT_COUNTRIES: Final = 3
+"""How many of the countries a text names most often serve as hints for ambiguous mentions."""
+DOCUMENT_COUNTRY_SHARE: Final = 0.25
+"""A country must be named at least this share as often as the most-named one to be a hint."""
+MAX_VARIANTS: Final = 16
+"""Key combinations (alternate readings) one registry name is indexed under, at most."""
+MAX_NAME_RUN: Final = 12
+"""Longest capitalised run (in words) sent to the resolver as a name-like span."""
+DEFINITION_WINDOW: Final = 10
+"""Words before ``(ACR)`` searched for the phrase whose initials the acronym spells."""
+WORD_CACHE_SIZE: Final = 200_000
+RESULT_CACHE_SIZE: Final = 50_000
+
+UNIT_CONCEPTS: Final = frozenset(
+    {"brigade", "saraya", "faylaq", "army", "jamaa", "haraka", "tanzim", "jabha", "firqa"}
+)
+"""Lexicon concepts of words that designate an armed unit (katiba, brigade, front, army,
+movement, group...): a capitalised run containing one is a name-like candidate."""
+
+# --- tokenising the original text ------------------------------------------------------------
+
+_MARKS: Final = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u08d3-\u08ff\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe20-\ufe2f"
+)
+"""Combining marks (accents, harakat, joiners) that belong to the word they sit on."""
+_JOINERS: Final = re.escape(APOSTROPHES)
+_WORD: Final = re.compile(
+    r"(?:[A-Za-z]\.){2,}(?![\w" + _MARKS + r"])"  # dotted acronyms: A.Q.I.M.
+    r"|[\w" + _MARKS + r"]+(?:[" + _JOINERS + r"][\w" + _MARKS + r"]+)*"
+)
+"""A written word: letters, digits and marks, with apostrophes inside (Qa'ida, Nafa’a)."""
+_POSSESSIVE: Final = re.compile("['\u2019][sS]$")
+_GLUED: Final = re.compile(r"(?<=[a-z]{3})(?=[A-Z]{2,}[0-9]*$)")
+"""Where a lower-case word runs into an acronym with no space (``governmentAQIM``)."""
+
+# Gaps between two consecutive words, from most to least permeable.
+JOIN: Final = 0
+"""Spaces, a hyphen, an apostrophe: the words may belong to one name."""
+NEWLINE: Final = 1
+"""One line break: a name may be wrapped, but a list item ends here too."""
+HARD: Final = 2
+"""Punctuation, quotes, a possessive, a paragraph, a hashtag, glued words: no name crosses it."""
+
+_SPACES: Final = frozenset(" \t\u00a0\u2009\u202f\r")
+_INNER: Final = frozenset("-\u2010\u2011\u2012/" + APOSTROPHES)
+_SPACED_DASHES: Final = frozenset("-\u2010\u2011\u2012\u2013\u2014")
+
+
+def _gap_kind(gap: str) -> int:
+    """How permeable the characters between two words are (JOIN ... HARD)."""
+    if gap == " ":
+        return JOIN
+    if not gap:
+        return HARD
+    newlines = gap.count("\n")
+    if newlines > 1 or "\u2028" in gap or "\u2029" in gap:
+        return HARD
+    inner = gap.replace("\n", "")
+    core = "".join(c for c in inner if c not in _SPACES)
+    if len(core) > 1:
+        return HARD
+    if core:
+        if core not in _INNER and core != "\u2013":
+            return HARD
+        if core in _SPACED_DASHES and inner != core:
+            return HARD  # "38 people – 30 of whom": a spaced dash separates
+    return NEWLINE if newlines else JOIN
+
+
+class _Word(NamedTuple):
+    start: int
+    end: int
+    text: str
+    gap: int
+    """Gap kind before this word (HARD for the first word)."""
+    hashtag: bool
+    hyphen: bool
+    """The gap before this word is a hyphen or an apostrophe (ash-Sham, ud-Dawa)."""
+
+
+def _words(text: str) -> list[_Word]:
+    """The words of ``text`` with their offsets and the gap before each."""
+    words: list[_Word] = []
+    gap_kinds: dict[str, int] = {}
+    previous = 0
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        possessive = _POSSESSIVE.search(word)
+        if possessive is not None and possessive.start() >= 2:
+            end -= 2
+            word = word[:-2]
+        gap = text[previous:start]
+        kind = gap_kinds.get(gap)
+        if kind is None:
+            kind = gap_kinds[gap] = HARD if previous == 0 and not words else _gap_kind(gap)
+        hashtag = gap.endswith("#")
+        hyphen = len(gap) == 1 and gap in _INNER
+        glued = _GLUED.search(word) if word.isascii() and len(word) > 4 else None
+        if glued is not None:
+            cut = start + glued.start()
+            words.append(_Word(start, cut, word[: glued.start()], kind, hashtag, hyphen))
+            words.append(_Word(cut, end, word[glued.start() :], HARD, False, False))
+        else:
+            words.append(_Word(start, end, word, kind, hashtag, hyphen))
+        previous = end
+    return words
+
+
+# --- per-word analysis -----------------------------------------------------------------------
+
+FUNCTION_KEY: Final = "f"
+"""The one key all function words share in the phrase index (presence matters, not which)."""
+
+
+class _Unit(NamedTuple):
+    """One indexable unit of a word: a content token, or a function-word marker."""
+
+    text: str
+    """The token's folded surface (``okba``); empty for a function word."""
+    keys: tuple[str, ...]
+    kind: TokenKind
+    concept: str | None
+    acronym: str | None
+
+
+class _Analysis(NamedTuple):
+    """What one written word contributes to the phrase stream (cached per written form)."""
+
+    units: tuple[_Unit, ...]
+    article: bool
+    """al, el, the, le...: a word that leaves no unit (an Arabic article may start a span)."""
+    arabic_article: bool
+    capitalised: bool
+    """Written with an initial capital (Latin) or in Arabic script (no case)."""
+
+
+_FUNCTION_UNIT: Final = _Unit("", (FUNCTION_KEY,), TokenKind.FUNCTION, None, None)
+_EMPTY: Final = _Analysis((), False, False, False)
+
+
+def _analyse(word: str) -> _Analysis:
+    """Normalise one written word on its own and describe its units."""
+    name = normalize(word)
+    capitalised = word[:1].isupper() or has_arabic(word)
+    if name.acronym is not None:
+        unit = _Unit(
+            name.acronym.lower(), ("k:#" + name.acronym,), TokenKind.DISTINCTIVE, None, name.acronym
+        )
+        return _Analysis((unit,), False, False, True)
+    if not name.tokens:
+        lexicon = load_lexicon()
+        entry = lexicon.latin(name.folded or word.lower()) if word.isascii() else None
+        traces = name.trace
+        if any(t.startswith(("article:", "arabic:article", "arabic:sun-letter")) for t in traces):
+            return _Analysis((), True, True, capitalised)
+        if entry is not None and entry.id == "the":
+            return _Analysis((), True, False, capitalised)
+        if any(t.startswith("function:") for t in traces):
+            return _Analysis((_FUNCTION_UNIT,), False, False, capitalised)
+        return _EMPTY
+    units = []
+    for token in name.tokens:
+        keys = [token.identity]
+        keys += [f"k:{k}" for k in token.alt_keys if f"k:{k}" != token.identity]
+        acronym = token.key[1:] if token.key.startswith("#") else None
+        units.append(_Unit(token.text, tuple(keys), token.kind, token.concept, acronym))
+    return _Analysis(tuple(units), False, False, capitalised)
+
+
+def _shouting(words: Sequence[_Word]) -> list[bool]:
+    """Words inside a run of three or more words in capitals (headlines, banners)."""
+    out = [False] * len(words)
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 3:
+            for index in run:
+                out[index] = True
+        run.clear()
+
+    for index, word in enumerate(words):
+        text = word.text
+        if text.isdigit():
+            continue
+        if len(text) >= 2 and text.isupper() and text.isascii():
+            run.append(index)
+        else:
+            close()
+    close()
+    return out
+
+
+# --- the phrase index --------------------------------------------------------------------------
+
+SINGLE_WORD_SIMILARITY: Final = 85.0
+"""rapidfuzz ratio (0-100) a one-word name's spelling needs with a registered one: a shared
+consonant skeleton alone is too weak evidence for one word (``Their``, ``But``, ``Hedi``)."""
+
+
+@attrs.frozen
+class _Terminal:
+    """What the trie knows about the registry phrases that end at a node."""
+
+    bare_ok: bool
+    """Some such name is written without a leading article (``AL-JIHAD`` is a name, bare
+    ``Jihad`` a common noun)."""
+    spellings: frozenset[str] | None
+    """For one-word names keyed phonetically: the registered spellings (folded)."""
+
+    def merge(self, other: _Terminal) -> _Terminal:
+        spellings = (
+            None
+            if self.spellings is None or other.spellings is None
+            else self.spellings | other.spellings
+        )
+        return _Terminal(self.bare_ok or other.bare_ok, spellings)
+
+    def accepts(self, unit: _Unit) -> bool:
+        if self.spellings is None or unit.text in self.spellings:
+            return True
+        return any(
+            fuzz.ratio(unit.text, spelling) >= SINGLE_WORD_SIMILARITY for spelling in self.spellings
+        )
+
+
+_TERMINAL: Final = ""
+"""Trie key marking the end of a registry phrase (its value is a :class:`_Terminal`)."""
+
+Trie = dict[str, "Trie | _Terminal"]
+
+
+class _Stream(NamedTuple):
+    """The text as a sequence of units, each pointing back to its word."""
+
+    keys: list[tuple[str, ...]]
+    word_of: list[int]
+    units: list[_Unit]
+
+
+@attrs.frozen
+class Mention:
+    """One span of the text that names a group (or may: AMBIGUOUS), with the resolver's answer."""
+
+    start: int
+    """Offset of the first character in the original text."""
+    end: int
+    """Offset just past the last character: ``text[start:end] == self.text``."""
+    text: str
+    result: Result
+    """The resolver's full answer for this span (candidates, rivals, explanations)."""
+    via: str
+    """How the span was found: ``phrase`` (registry name), ``name-like`` (capitalised run with
+    a unit word), ``defined-acronym`` (``Name (ACR)`` earlier in the text)."""
+    note: str = ""
+    """Document context that changed the answer (a country hint, an acronym definition)."""
+
+    @property
+    def decision(self) -> Decision:
+        return self.result.decision
+
+    @property
+    def group(self) -> Group | None:
+        """The group, for a MATCH; None for an AMBIGUOUS mention."""
+        best = self.result.best
+        return best.group if best is not None and self.decision is Decision.MATCH else None
+
+    @property
+    def group_id(self) -> str | None:
+        group = self.group
+        return group.id if group is not None else None
+
+    @property
+    def score(self) -> float:
+        best = self.result.best
+        return best.score if best is not None else 0.0
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        return self.result.candidates
+
+    @property
+    def explanation(self) -> Explanation | None:
+        """Why the best candidate scored what it did."""
+        best = self.result.best
+        return best.explanation if best is not None else None
+
+    def to_dict(self) -> dict[str, object]:
+        group = self.group
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "decision": self.decision.value,
+            "group_id": group.id if group is not None else None,
+            "name": group.name if group is not None else None,
+            "score": round(self.score, 4),
+            "via": self.via,
+            "note": self.note,
+            "rivals": [c.group.id for c in self.result.rivals],
+            "candidates": [
+                {"group_id": c.group.id, "name": c.group.name, "score": round(c.score, 4)}
+                for c in self.result.candidates
+            ],
+        }
+
+
+class _Span(NamedTuple):
+    """A candidate span, in words (inclusive), before and after resolution."""
+
+    first: int
+    last: int
+    via: str
+
+
+class _Resolved(NamedTuple):
+    start: int
+    end: int
+    result: Result
+    via: str
+    note: str
+
+
+class Scanner:
+    """Scans texts against one resolver's registry. Build once; :meth:`scan` is reentrant."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.trie: Trie = {}
+        self.phrases = 0
+        self._words: dict[str, _Analysis] = {}
+        self._results: dict[tuple[str, tuple[str, ...]], tuple[Result, str]] = {}
+        self.resolver_calls = 0
+        self.group_concepts = [self._concepts(group) for group in resolver.registry.groups]
+        self._group_position = {g.id: i for i, g in enumerate(resolver.registry.groups)}
+        for group in resolver.registry.groups:
+            for name in group.names:
+                self._index_name(name)
+
+    # -- building ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _concepts(group: Group) -> frozenset[str]:
+        """Concepts of the unit words in a group's names (brigade for Uqba bin Nafi Battalion)."""
+        found: set[str] = set()
+        for name in group.names:
+            for token in normalize(name).tokens:
+                if token.kind is TokenKind.GENERIC and token.concept is not None:
+                    found.add(token.concept)
+        return frozenset(found)
+
+    def _index_name(self, name: str) -> None:
+        words = _words(name)
+        if not words:
+            return
+        shouting = len(name) > 6 and name.isupper()
+        units: list[_Unit] = []
+        leading_article = False
+        for index, word in enumerate(words):
+            analysis = self._word(word.text, shouting)
+            if analysis.article or self._sun_article(words, index):
+                if not units:
+                    leading_article = True
+                continue
+            for unit in analysis.units:
+                if unit.kind is TokenKind.FUNCTION and (not units or units[-1] is _FUNCTION_UNIT):
+                    continue
+                units.append(unit)
+        while units and units[-1].kind is TokenKind.FUNCTION:
+            units.pop()
+        content = [u for u in units if u.kind is not TokenKind.FUNCTION]
+        if not content or all(u.kind in (TokenKind.GENERIC, TokenKind.COUNTRY) for u in content):
+            return  # a place or a unit word alone names no group
+        bare_ok = not (
+            leading_article
+            and len(content) == 1
+            and content[0].kind is not TokenKind.DISTINCTIVE
+            and content[0].acronym is None
+        )
+        single = len(units) == 1 and units[0].kind is TokenKind.DISTINCTIVE and not units[0].acronym
+        terminal = _Terminal(bare_ok, frozenset((units[0].text,)) if single else None)
+        variants: list[list[str]] = [[]]
+        for unit in units:
+            variants = [[*v, key] for v in variants for key in unit.keys][:MAX_VARIANTS]
+        for keys in variants:
+            node = self.trie
+            for key in keys:
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    child = {}
+                    node[key] = child
+                node = child
+            found = node.get(_TERMINAL)
+            node[_TERMINAL] = found.merge(terminal) if isinstance(found, _Terminal) else terminal
+        self.phrases += 1
+
+    def _word(self, text: str, shouting: bool = False) -> _Analysis:
+        key = text.capitalize() if shouting and not has_arabic(text) else text
+        found = self._words.get(key)
+        if found is None:
+            if len(self._words) >= WORD_CACHE_SIZE:
+                self._words.clear()
+            found = self._words[key] = _analyse(key)
+        return found
+
+    @staticmethod
+    def _sun_article(words: Sequence[_Word], index: int) -> bool:
+        """``ash`` in ``ash-Sham``: an article assimilated to the next word's first letter.
+
+        Only hyphenated (or apostrophed), which keeps English ``as Soldiers of...``.
+        """
+        raw = words[index].text.lower()
+        if raw not in ASSIMILATED_ARTICLES or index + 1 >= len(words):
+            return False
+        following = words[index + 1]
+        return following.hyphen and assimilated_article(raw, following.text.lower())
+
+    # -- scanning -------------------------------------------------------------------------------
+
+    def scan(self, text: str, country: str | None = None) -> list[Mention]:
+        """The mentions of registry groups in ``text``, in order, never overlapping.
+
+        Args:
+            text: any text (news prose in English, French, German, Spanish; Arabic script).
+            country: ISO alpha-2 code of the country the text is about; by default the countries
+                the text names most often. Used only to separate siblings in AMBIGUOUS answers.
+        """
+        if not isinstance(text, str):
+            msg = f"text must be str, got {type(text).__name__}"
+            raise TypeError(msg)
+        words = _words(text)
+        if not words:
+            return []
+        shouting = _shouting(words)
+        analyses = [self._word(w.text, s) for w, s in zip(words, shouting, strict=True)]
+        articles = [a.article or self._sun_article(words, i) for i, a in enumerate(analyses)]
+        stream = self._stream(analyses, articles)
+        hints = (country.upper(),) if country else self._document_countries(stream)
+        spans = self._phrase_spans(text, words, analyses, articles, stream)
+        spans += self._name_like_spans(words, analyses, articles, spans)
+        resolved: list[_Resolved] = []
+        for span in spans:
+            found = self._resolve_span(text, words, analyses, articles, span, hints)
+            if found is not None:
+                resolved.append(found)
+        chosen = _select(resolved)
+        chosen = self._apply_definitions(text, words, analyses, chosen)
+        return [
+            Mention(r.start, r.end, text[r.start : r.end], r.result, r.via, r.note) for r in chosen
+        ]
+
+    @staticmethod
+    def _stream(analyses: Sequence[_Analysis], articles: Sequence[bool]) -> _Stream:
+        keys: list[tuple[str, ...]] = []
+        word_of: list[int] = []
+        units: list[_Unit] = []
+        for index, analysis in enumerate(analyses):
+            if articles[index]:
+                continue
+            for unit in analysis.units:
+                if unit.kind is TokenKind.FUNCTION and units and units[-1] is _FUNCTION_UNIT:
+                    continue  # "of the", "in the": one marker
+                keys.append(unit.keys)
+                word_of.append(index)
+                units.append(unit)
+        return _Stream(keys, word_of, units)
+
+    @staticmethod
+    def _document_countries(stream: _Stream) -> tuple[str, ...]:
+        """The countries a text names most often (ISO codes), most-named first."""
+        counts: Counter[str] = Counter()
+        for unit in stream.units:
+            if unit.kind is TokenKind.COUNTRY and unit.concept and len(unit.concept) == 2:
+                counts[unit.concept] += 1
+        if not counts:
+            return ()
+        ranked = counts.most_common()
+        top = ranked[0][1]
+        return tuple(
+            code for code, n in ranked[:DOCUMENT_COUNTRIES] if n >= DOCUMENT_COUNTRY_SHARE * top
+        )
+
+    def _phrase_spans(
+        self,
+        text: str,
+        words: Sequence[_Word],
+        analyses: Sequence[_Analysis],
+        articles: Sequence[bool],
+        stream: _Stream,
+    ) -> list[_Span]:
+        """Every registry phrase the text contains, as word spans (trimmed, article-extended)."""
+        spans: list[_Span] = []
+        seen: set[tuple[int, int]] = set()
+        keys, word_of, units = stream
+        total = len(keys)
+        root = self.trie
+        for begin in range(total):
+            if units[begin].kind is TokenKind.FUNCTION:
+                continue
+            frontier: list[Trie] = []
+            for key in keys[begin]:
+                child = root.get(key)
+                if isinstance(child, dict):
+                    frontier.append(child)
+            position = begin
+            while frontier:
+                terminals = [
+                    t
+                    for t in (node.get(_TERMINAL) for node in frontier)
+                    if isinstance(t, _Terminal) and t.accepts(units[begin])
+                ]
+                if terminals:
+                    span = self._phrase_span(
+                        text,
+                        words,
+                        analyses,
+                        articles,
+                        word_of[begin],
+                        word_of[position],
+                        bare_ok=any(t.bare_ok for t in terminals),
+                    )
+                    if span is not None and (span.first, span.last) not in seen:
+                        seen.add((span.first, span.last))
+                        spans.append(span)
+                position += 1
+                if position >= total:
+                    break
+                if word_of[position] != word_of[position - 1]:
+                    gap = max(
+                        w.gap for w in words[word_of[position - 1] + 1 : word_of[position] + 1]
+                    )
+                    if gap >= HARD or words[word_of[position]].hashtag:
+                        break
+                following: list[Trie] = []
+                for node in frontier:
+                    for key in keys[position]:
+                        child = node.get(key)
+                        if isinstance(child, dict):
+                            following.append(child)
+                frontier = following
+        return spans
+
+    def _phrase_span(
+        self,
+        text: str,
+        words: Sequence[_Word],
+        analyses: Sequence[_Analysis],
+        articles: Sequence[bool],
+        first: int,
+        last: int,
+        *,
+        bare_ok: bool,
+    ) -> _Span | None:
+        """A trie hit as a span: lower-case unit words trimmed, a leading Arabic article added."""
+        lower_ends = self._lower_unit_word(analyses[first]) or self._lower_unit_word(analyses[last])
+        if lower_ends and not _caseless(text, words[first].start, words[last].end):
+            while first < last and self._lower_unit_word(analyses[first]):
+                first += 1
+            while last > first and self._lower_unit_word(analyses[last]):
+                last -= 1
+        with_article = first
+        if (
+            first > 0
+            and words[first].gap <= NEWLINE
+            and articles[first - 1]
+            and (analyses[first - 1].arabic_article or self._sun_article(words, first - 1))
+        ):
+            with_article = first - 1
+        if not bare_ok and with_article == first:
+            return None
+        if not self._looks_like_a_name(text, words, analyses, with_article, last):
+            return None
+        return _Span(with_article, last, "phrase")
+
+    @staticmethod
+    def _lower_unit_word(analysis: _Analysis) -> bool:
+        """A unit word written in lower case (battalion, group): a description, not a name."""
+        return (
+            not analysis.capitalised
+            and len(analysis.units) == 1
+            and analysis.units[0].kind is TokenKind.GENERIC
+            and analysis.units[0].concept != "ibn"
+        )
+
+    @staticmethod
+    def _looks_like_a_name(
+        text: str, words: Sequence[_Word], analyses: Sequence[_Analysis], first: int, last: int
+    ) -> bool:
+        """A capitalised content word, an Arabic article, an acronym, a hashtag, or no case."""
+        for index in range(first, last + 1):
+            analysis = analyses[index]
+            if words[index].hashtag:
+                return True
+            if analysis.capitalised and (analysis.units or analysis.arabic_article):
+                if analysis.units and analysis.units[0].kind is TokenKind.FUNCTION:
+                    continue
+                return True
+            if any(unit.acronym for unit in analysis.units):
+                return True
+        return _caseless(text, words[first].start, words[last].end)
+
+    def _name_like_spans(
+        self,
+        words: Sequence[_Word],
+        analyses: Sequence[_Analysis],
+        articles: Sequence[bool],
+        phrase_spans: Sequence[_Span],
+    ) -> list[_Span]:
+        """Capitalised runs with a unit word and a word the registry knows (Katibat X Y)."""
+        spans: list[_Span] = []
+        taken = {(s.first, s.last) for s in phrase_spans}
+        postings = self.resolver.index.postings
+        index = 0
+        total = len(words)
+        while index < total:
+            if not self._run_start(analyses[index]):
+                index += 1
+                continue
+            end = index
+            probe = index + 1
+            while probe < total and words[probe].gap == JOIN and probe - index < MAX_NAME_RUN:
+                analysis = analyses[probe]
+                if self._run_start(analysis):
+                    end = probe
+                elif not (articles[probe] or self._connector(analysis)):
+                    break
+                probe += 1
+            if end > index and (index, end) not in taken:
+                run = [u for a in analyses[index : end + 1] for u in a.units]
+                has_unit = any(u.concept in UNIT_CONCEPTS for u in run)
+                known = any(
+                    u.kind in (TokenKind.DISTINCTIVE, TokenKind.COMMON)
+                    and u.acronym is None
+                    and any(k in postings for k in u.keys)
+                    for u in run
+                )
+                if has_unit and known:
+                    spans.append(_Span(index, end, "name-like"))
+            index = end + 1
+        return spans
+
+    @staticmethod
+    def _run_start(analysis: _Analysis) -> bool:
+        return (
+            analysis.capitalised
+            and bool(analysis.units)
+            and analysis.units[0].kind is not TokenKind.FUNCTION
+        )
+
+    @staticmethod
+    def _connector(analysis: _Analysis) -> bool:
+        """Lower-case words that may sit inside a name: of, bin, wal, fi..."""
+        if not analysis.units:
+            return False
+        unit = analysis.units[0]
+        return unit.kind is TokenKind.FUNCTION or unit.concept == "ibn"
+
+    # -- resolution -----------------------------------------------------------------------------
+
+    def resolve(self, surface: str, hints: tuple[str, ...] = ()) -> tuple[Result, str]:
+        """The resolver's answer for one span, retried with country hints if AMBIGUOUS."""
+        cache_key = (surface, hints)
+        found = self._results.get(cache_key)
+        if found is not None:
+            return found
+        if len(self._results) >= RESULT_CACHE_SIZE:
+            self._results.clear()
+        self.resolver_calls += 1
+        result = self.resolver.resolve(surface)
+        answer = (result, "")
+        if result.decision is Decision.AMBIGUOUS and hints:
+            allowed = {c.group.id for c in result.candidates}
+            for hint in hints:
+                self.resolver_calls += 1
+                hinted = self.resolver.resolve(surface, country=hint)
+                best = hinted.best
+                if hinted.decision is Decision.MATCH and best and best.group.id in allowed:
+                    others = sorted(allowed - {best.group.id})
+                    note = f"country {hint} of the text decided against {', '.join(others)}"
+                    answer = (hinted, note)
+                    break
+        self._results[cache_key] = answer
+        return answer
+
+    def _resolve_span(
+        self,
+        text: str,
+        words: Sequence[_Word],
+        analyses: Sequence[_Analysis],
+        articles: Sequence[bool],
+        span: _Span,
+        hints: tuple[str, ...],
+    ) -> _Resolved | None:
+        first, last = span.first, span.last
+        start, end = words[first].start, words[last].end
+        result, note = self.resolve(text[start:end], hints)
+        if result.decision is Decision.NO_MATCH:
+            return None
+        if span.via == "phrase":
+            if result.decision is Decision.AMBIGUOUS:
+                extended = self._country_extension(words, analyses, articles, last)
+                if extended is not None:
+                    wider, wider_note = self.resolve(text[start : words[extended].end], hints)
+                    if wider.decision is Decision.MATCH:
+                        result, note, last = wider, wider_note, extended
+                        end = words[last].end
+            for side in ("after", "before"):
+                added = self._unit_extension(words, analyses, first, last, side)
+                if added is None or not self._extension_fits(result, analyses[added]):
+                    continue
+                new_first, new_last = (first, added) if side == "after" else (added, last)
+                new_start, new_end = words[new_first].start, words[new_last].end
+                wider, wider_note = self.resolve(text[new_start:new_end], hints)
+                if _same_or_better(result, wider):
+                    result, note = wider, wider_note
+                    first, last, start, end = new_first, new_last, new_start, new_end
+        return _Resolved(start, end, result, span.via, note)
+
+    @staticmethod
+    def _country_extension(
+        words: Sequence[_Word], analyses: Sequence[_Analysis], articles: Sequence[bool], last: int
+    ) -> int | None:
+        """The last word of ``<name> [in|fi|en] <country>`` after a span, if the text has it."""
+        probe = last + 1
+        if probe < len(words) and words[probe].gap <= NEWLINE:
+            units = analyses[probe].units
+            if units and units[0].kind is TokenKind.FUNCTION:
+                probe += 1
+        while probe < len(words) and articles[probe] and words[probe].gap <= NEWLINE:
+            probe += 1
+        if probe >= len(words) or words[probe].gap > NEWLINE:
+            return None
+        units = analyses[probe].units
+        if len(units) == 1 and units[0].kind is TokenKind.COUNTRY:
+            return probe
+        return None
+
+    @staticmethod
+    def _unit_extension(
+        words: Sequence[_Word], analyses: Sequence[_Analysis], first: int, last: int, side: str
+    ) -> int | None:
+        """A unit word right after (``battalion``) or right before (``Katibat``) a span."""
+        if side == "after":
+            index, gap = last + 1, words[last + 1].gap if last + 1 < len(words) else HARD
+        else:
+            index, gap = first - 1, words[first].gap
+        if index < 0 or index >= len(words) or gap > NEWLINE:
+            return None
+        units = analyses[index].units
+        if len(units) == 1 and units[0].kind is TokenKind.GENERIC and units[0].concept != "ibn":
+            return index
+        return None
+
+    def _extension_fits(self, result: Result, added: _Analysis) -> bool:
+        """Whether the added unit word is one the group's own names use."""
+        concept = added.units[0].concept
+        groups = [result.best.group] if result.decision is Decision.MATCH and result.best else []
+        if result.decision is Decision.AMBIGUOUS:
+            groups = [c.group for c in result.candidates]
+        return any(
+            concept in self.group_concepts[self._group_position[g.id]]
+            for g in groups
+            if g.id in self._group_position
+        )
+
+    # -- acronyms the text defines -------------------------------------------------------------
+
+    def _apply_definitions(
+        self,
+        text: str,
+        words: Sequence[_Word],
+        analyses: Sequence[_Analysis],
+        chosen: list[_Resolved],
+    ) -> list[_Resolved]:
+        if "(" not in text:
+            return chosen
+        ends = {r.end: r for r in chosen}
+        definitions: list[tuple[int, str, _Resolved | None, str]] = []
+        for match in _PARENTHESISED.finditer(text):
+            inner = match.group(1)
+            form = normalize(inner).acronym
+            if form is None:
+                continue
+            before = text[: match.start()].rstrip(" \t\u00a0")
+            defining = ends.get(len(before))
+            if defining is not None and defining.start < match.start(1):
+                definitions.append((match.start(1), form, defining, inner))
+                continue
+            phrase = _initials_phrase(words, match.start(), form)
+            if phrase is not None:
+                definitions.append((match.start(1), form, None, phrase))
+        if not definitions:
+            return chosen
+        out = list(chosen)
+        for offset, form, defining, _phrase in definitions:
+            for start, end in _occurrences(text, form, offset):
+                inside = [r for r in out if r.start <= start and end <= r.end]
+                if any(r.end - r.start > end - start for r in inside):
+                    continue  # part of a longer mention (ISIS in ISIS-Tunisia)
+                same = [r for r in inside if (r.start, r.end) == (start, end)]
+                if defining is not None and same and _agree(same[0].result, defining.result):
+                    continue  # the acronym resolves to the same answer on its own
+                out = [r for r in out if not (start <= r.start and r.end <= end)]
+                if defining is None:
+                    continue
+                note = (
+                    f"acronym {text[start:end]} defined at offset {offset} as "
+                    f"{text[defining.start : defining.end]!r}"
+                )
+                result = attrs.evolve(defining.result, query=text[start:end])
+                out.append(_Resolved(start, end, result, "defined-acronym", note))
+        out.sort(key=lambda r: r.start)
+        return out
+
+
+_PARENTHESISED: Final = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.\-]{0,11}?)\s*\)")
+
+
+def _agree(left: Result, right: Result) -> bool:
+    """Same decision and same best group."""
+    return (
+        left.decision is right.decision
+        and left.best is not None
+        and right.best is not None
+        and left.best.group.id == right.best.group.id
+    )
+
+
+def _initials_phrase(words: Sequence[_Word], paren: int, form: str) -> str | None:
+    """The words before ``(ACR)`` whose initials spell it (Ministry of Interior (MOI))."""
+    stop = bisect.bisect_right([w.end for w in words], paren) - 1
+    if stop < 0:
+        return None
+    for first in range(stop, max(-1, stop - DEFINITION_WINDOW), -1):
+        if first < stop and words[first + 1].gap >= HARD:
+            break
+        phrase = " ".join(w.text for w in words[first : stop + 1])
+        if form in normalize(phrase).acronyms:
+            return phrase
+    return None
+
+
+def _occurrences(text: str, form: str, offset: int) -> Iterator[tuple[int, int]]:
+    """Where an acronym is written at or after ``offset``: JAK-T, JAKT, J.A.K.T."""
+    letters = r"[-.]?".join(re.escape(c) for c in form)
+    pattern = re.compile(r"(?<!\w)" + letters + r"(?!\w)")
+    for match in pattern.finditer(text, offset):
+        end = match.end()
+        if "." in match.group() and text[end : end + 1] == ".":
+            end += 1  # J.A.K.T.
+        yield match.start(), end
+
+
+def _caseless(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` has no capital letter at all."""
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 300)
+    right = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
+    stop = min([*right, end + 300])
+    return not any(c.isupper() for c in text[max(left, 0) : stop])
+
+
+_DECISION_RANK: Final = {Decision.MATCH: 0, Decision.AMBIGUOUS: 1, Decision.NO_MATCH: 2}
+
+
+def _same_or_better(base: Result, wider: Result) -> bool:
+    """A wider span keeps the answer: the same group (MATCH) or no worse a decision."""
+    if _DECISION_RANK[wider.decision] > _DECISION_RANK[base.decision]:
+        return False
+    if base.decision is Decision.MATCH:
+        return bool(
+            wider.decision is Decision.MATCH
+            and wider.best
+            and base.best
+            and wider.best.group.id == base.best.group.id
+        )
+    if wider.decision is Decision.MATCH and wider.best:
+        return wider.best.group.id in {c.group.id for c in base.candidates}
+    return wider.decision is not Decision.NO_MATCH
+
+
+def _select(resolved: Iterable[_Resolved]) -> list[_Resolved]:
+    """Non-overlapping mentions: longest span first, then MATCH before AMBIGUOUS, best score."""
+    ranked = sorted(
+        resolved,
+        key=lambda r: (
+            -(r.end - r.start),
+            _DECISION_RANK[r.result.decision],
+            -(r.result.best.score if r.result.best else 0.0),
+            r.start,
+        ),
+    )
+    starts: list[int] = []
+    ends: list[int] = []
+    chosen: list[_Resolved] = []
+    for item in ranked:
+        position = bisect.bisect_right(starts, item.start)
+        if position > 0 and ends[position - 1] > item.start:
+            continue
+        if position < len(starts) and starts[position] < item.end:
+            continue
+        starts.insert(position, item.start)
+        ends.insert(position, item.end)
+        chosen.append(item)
+    chosen.sort(key=lambda r: r.start)
+    return chosen
+
+
+_SCANNERS: dict[int, Scanner] = {}
+
+
+def default_scanner(resolver: Resolver | None = None) -> Scanner:
+    """A scanner over ``resolver`` (the packaged registry's by default), built once and kept."""
+    resolver = resolver if resolver is not None else default_resolver()
+    found = _SCANNERS.get(id(resolver))
+    if found is None or found.resolver is not resolver:
+        found = _SCANNERS[id(resolver)] = Scanner(resolver)
+    return found
+
+
+def scan(text: str, country: str | None = None, resolver: Resolver | None = None) -> list[Mention]:
+    """Find and resolve every mention of a registry group in ``text``.
+
+    Args:
+        text: an article, a post, any text; offsets refer to it as given.
+        country: ISO alpha-2 code of the country the text is about (default: the countries the
+            text names most often); it decides between siblings when a mention is AMBIGUOUS.
+        resolver: the resolver to use (default: the packaged registry's); its scanner is built
+            on first use and kept.
+
+    Returns:
+        The mentions in text order, never overlapping; MATCH and AMBIGUOUS only.
+
+    >>> [(m.text, m.group_id) for m in scan("AQIM's Tunisian branch, Okba Ibn Nafaa")]
+    ... # doctest: +SKIP
+    [('AQIM', 'al-qaida-islamic-maghreb'), ('Okba Ibn Nafaa', 'uqba-bin-nafi')]
+    """
+    return default_scanner(resolver).scan(text, country=country)
