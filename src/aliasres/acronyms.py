@@ -29,7 +29,7 @@ _DOTTED: Final = re.compile(r"(?:[A-Za-z]\.\s*){2,}[A-Za-z]?\.?")
 _PARTS: Final = re.compile(r"[\s\-_./\u2010-\u2015]+")
 _MAX_LENGTH: Final = 16
 
-PARENTHESISED: Final = re.compile(r"\s*[(\[]\s*([A-Za-z][A-Za-z0-9.\- ]{0,11})\s*[)\]]")
+PARENTHESISED: Final = re.compile(r"\s*[(\[]\s*([A-Za-z][A-Za-z0-9./_\- ]{0,11})\s*[)\]]")
 """A parenthesised short form inside a name: ``Tehrik-e Taliban Pakistan (TTP)``."""
 
 
@@ -72,11 +72,8 @@ def is_acronym_token(
             or (whole and len(token) <= 3)
         )
     else:
-        shaped = (
-            _is_mixed_case(token)
-            or (upper in known and len(token) >= 3)
-            or (not has_vowel and len(token) <= 5)
-        )
+        # Not "no vowel" here: romanised Arabic (mhmd) is vowel-less lower-case text.
+        shaped = _is_mixed_case(token) or (upper in known and len(token) >= 3)
     return shaped and not is_word(token.lower())
 
 

@@ -67,6 +67,9 @@ LETTER_FOLD: Final = str.maketrans(
         "ڨ": "ق",  # U+06A8 Tunisian/Algerian /g/ (الڨصرين = Kasserine)
         "ڧ": "ق",  # U+06A7 Maghrebi qaf
         "ڢ": "ف",  # U+06A2 Maghrebi feh
+        "ٮ": "ب",  # U+066E dotless beh (old orthography, OCR)
+        "ٯ": "ق",  # U+066F dotless qaf
+        "ڡ": "ف",  # U+06A1 dotless feh
     }
 )
 """Letter variants to the canonical Arabic letter (notes table 1.2)."""
@@ -282,6 +285,8 @@ def romanize(word: str) -> str:
             )
         elif letter == "ع" and index == 0:
             piece = "a" if following not in ("ا", "و", "ي") else ""
+        elif letter in "هح" and index == last and last >= 2:
+            piece = "ah"  # the key drops it; so does the Latin rule R11 for -ah
         else:
             piece = ROMAN.get(letter, letter if letter.isdigit() else "")
         if piece and out and (out[-1] + piece[0]) in _FALSE_DIGRAPHS:

@@ -178,7 +178,7 @@ _APOSTROPHE_SET: Final = frozenset(APOSTROPHES)
 
 _POSSESSIVE: Final = re.compile("(?<=[^\\W\\d_]{2})['\u2019]s(?![^\\W_])")
 _SPLIT_AT_APOSTROPHE: Final = re.compile(
-    "[" + re.escape(APOSTROPHES) + "] ([^\\W\\d_]{1,2})(?![^\\W_])"
+    "[" + re.escape(APOSTROPHES) + "]\\s+([^\\W\\d_]{1,2})(?![^\\W_])"
 )
 _ELISION: Final = re.compile("(qu|[cdjlmnst])[" + re.escape(APOSTROPHES) + "](?=[^\\W\\d_])")
 _PARTICLES: Final = frozenset(
@@ -241,7 +241,7 @@ def _join_split(match: re.Match[str]) -> str:
 
 def apostrophe_split(text: str) -> str:
     """Rejoin a word split at an apostrophe (``jaza' ir`` -> ``jazair``), not before a particle."""
-    if " " not in text or _APOSTROPHE_SET.isdisjoint(text):
+    if _APOSTROPHE_SET.isdisjoint(text):
         return text
     return _SPLIT_AT_APOSTROPHE.sub(_join_split, text)
 

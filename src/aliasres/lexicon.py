@@ -119,6 +119,8 @@ class Lexicon:
     max_phrase: int
     phrase_starts: frozenset[Item]
     """First items of all phrases: a quick test before looking phrases up."""
+    function_words: frozenset[str]
+    """Folded Latin spellings (raw and after the rules) of function words."""
 
     def latin(self, raw: str) -> LexEntry | None:
         """The entry of a folded Latin token, before or after the Latin rules."""
@@ -355,6 +357,12 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         acronyms=acronyms,
         max_phrase=max((len(p) for p in builder.phrases), default=1),
         phrase_starts=frozenset(p[0] for p in builder.phrases),
+        function_words=frozenset(
+            word
+            for index in (builder.raw, builder.ruled)
+            for word, entry in index.items()
+            if entry.is_function
+        ),
     )
 
 

@@ -227,25 +227,37 @@ _SPLITS: Final = (
 
 
 def _split(raw: str, lexicon: Lexicon) -> tuple[str, tuple[str, ...]] | None:
+    """Try the splitting rules on the written word, then on its surface form."""
     known = lexicon.knows_latin
-    for name, kind in _SPLITS:
-        if kind == "allah":
-            parts = allah_compound(raw, known)
-        elif kind == "attached":
-            parts = attached_article(raw, known)
-        elif kind == "glued":
-            parts = glued_ending(raw, known)
-        else:
-            parts = preposition_article(raw, known)
-        if parts is not None:
-            return name, parts
+    surface = latin_surface(raw)
+    for token in (raw, surface) if surface != raw else (raw,):
+        for name, kind in _SPLITS:
+            if kind == "allah":
+                parts = allah_compound(token, known)
+            elif kind == "attached":
+                parts = attached_article(token, known)
+            elif kind == "glued":
+                parts = glued_ending(token, known)
+            else:
+                parts = preposition_article(token, known)
+            if parts is not None:
+                return name, parts
     return None
 
 
+MAX_WORD_LENGTH: Final = 64
+"""Longer 'words' (run-together text, junk) are keyed as written, without rules or splits."""
+
+
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
-def _analyze_latin(raw: str) -> tuple[_Piece, ...]:
-    """Analyse one folded Latin word (lower-case ASCII letters and digits)."""
+def _analyze_latin(raw: str, split: bool = True) -> tuple[_Piece, ...]:
+    """Analyse one folded Latin word (lower-case ASCII letters and digits).
+
+    Pieces a word splits into (al + qaida) are analysed with ``split=False``: one split per word.
+    """
     lexicon = load_lexicon()
+    if len(raw) > MAX_WORD_LENGTH:
+        return (_distinctive_piece(raw, skeleton(raw), [], ("long-word",)),)
     surface, rule_trace = latin_surface_traced(raw)
     trace = list(rule_trace)
     entry = lexicon.raw.get(raw)
@@ -254,15 +266,15 @@ def _analyze_latin(raw: str) -> tuple[_Piece, ...]:
     entry = entry or lexicon.ruled.get(surface)
     if entry is not None:
         return (_entry_piece(surface, entry, trace, raw),)
-    split = _split(raw, lexicon)
-    if split is not None:
-        rule, parts = split
+    found = _split(raw, lexicon) if split else None
+    if found is not None:
+        rule, parts = found
         pieces: list[_Piece] = []
         for part in parts:
             if part == "al":
                 pieces.append(_article_piece(lexicon, raw, rule))
             else:
-                pieces.extend(_analyze_latin(part))
+                pieces.extend(_analyze_latin(part, split=False))
         if pieces and pieces[0].trace[:1] != (rule,):
             first = pieces[0]
             pieces[0] = first._replace(trace=(rule, *first.trace))
@@ -326,7 +338,14 @@ def _analyze_arabic(token: str) -> tuple[_Piece, ...]:
     if found is not None:
         pieces.append(_entry_piece(found.display, found, trace, stem))
         return tuple(pieces)
-    text = latin_surface(arabic.romanize(stem)) or "a"
+    text = latin_surface(arabic.romanize(stem))
+    if len(stem) < 2 or not text:
+        return tuple(pieces)  # a stray letter is not a word
+    known = lexicon.latin(text)
+    if known is not None:  # the romanisation is itself a known Latin word (ان = an)
+        trace.append("arabic:romanised")
+        pieces.append(_entry_piece(text, known, trace, stem))
+        return tuple(pieces)
     key = arabic.skeleton(stem) or "A"
     alternates = [(r, k) for r, k in arabic.alternate_keys(stem) if k != key]
     trace.append("arabic:letters->key")
@@ -334,10 +353,15 @@ def _analyze_arabic(token: str) -> tuple[_Piece, ...]:
     return tuple(pieces)
 
 
+def _acronym_text(form: str) -> str:
+    """The folded text of an acronym: what normalising it again as a word would show."""
+    return latin_surface(form.lower())
+
+
 def _acronym_piece(raw: str) -> _Piece:
     form = acr.canonical(raw)
     return _distinctive_piece(
-        raw, ACRONYM_KEY_PREFIX + form, [], (f"acronym:token {form}",), acronym=True
+        _acronym_text(form), ACRONYM_KEY_PREFIX + form, [], (f"acronym:token {form}",), acronym=True
     )
 
 
@@ -485,6 +509,14 @@ def _split_scripts(folded: str) -> tuple[list[str], list[str]]:
     return raws, scripts
 
 
+def _next_content(raws: list[str], index: int, lexicon: Lexicon) -> str | None:
+    """The next word after ``raws[index]`` that is not a function word."""
+    for raw in raws[index + 1 :]:
+        if raw not in lexicon.function_words and latin_surface(raw) not in lexicon.function_words:
+            return raw
+    return None
+
+
 def _words(folded: str, lexicon: Lexicon, cased: dict[str, str], shouting: bool) -> list[_Word]:
     if folded.isascii():
         raws = folded.split()
@@ -497,19 +529,19 @@ def _words(folded: str, lexicon: Lexicon, cased: dict[str, str], shouting: bool)
         script = scripts[index] if scripts is not None else "latin"
         if script == "arabic":
             words.append(_arabic_word(raw))
-        elif script == "other":
-            words.append(_other_word(raw))
         elif (
             len(raw) <= 4
             and index < last
-            and assimilated_article(raw, raws[index + 1])
             and raw not in lexicon.raw
+            and assimilated_article(raw, _next_content(raws, index, lexicon))
         ):
             words.append(_sun_article_word(raw))
         elif raw in cased and acr.is_acronym_token(
             cased[raw], lexicon.acronyms, _is_word(lexicon), shouting=shouting
         ):
             words.append(_word(raw, (_acronym_piece(raw),)))
+        elif script == "other":
+            words.append(_other_word(raw))
         else:
             words.append(_latin_word(raw))
     return words
@@ -557,7 +589,12 @@ _COUNTRY: Final = TokenKind.COUNTRY
 
 def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> NormalizedName:
     token = Token(
-        form.lower(), ACRONYM_KEY_PREFIX + form, (), TokenKind.DISTINCTIVE, DISTINCTIVE_WEIGHT, None
+        _acronym_text(form),
+        ACRONYM_KEY_PREFIX + form,
+        (),
+        TokenKind.DISTINCTIVE,
+        DISTINCTIVE_WEIGHT,
+        None,
     )
     trace.append(f"acronym:input {name.strip()}={form}")
     return NormalizedName(name, token.text, (token,), (form,), form, (), script, _dedupe(trace))

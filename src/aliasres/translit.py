@@ -132,8 +132,8 @@ POST_READING_RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "R11",
         "ta marbuta -ah/-at/-eh/-et->-a",
-        _regex("(?<=^..)(.*[^aeiou])[ae][ht]$", r"\1a", _ends("ah", "at", "eh", "et")),
-    ),  # Katibah, Katibat, Jabhet
+        _regex("(?<=^..)(.*[^aeo])[ae][ht]$", r"\1a", _ends("ah", "at", "eh", "et")),
+    ),  # Katibah, Katibat, Jabhet, Shariah, Islamiah
     Rule(
         "R15",
         "diphthong ai/ei/ey->ay",
@@ -266,7 +266,6 @@ Split = tuple[str, ...]
 _SUN_DOUBLED: Final = re.compile("^[ae](?:(sh|th|dh)(?=sh|th|dh)|([tdrzsln])(?=\\2))")
 _GLUED: Final = ("ul", "ud", "ut", "us", "is", "il", "ur", "un", "ush", "uz")
 _PREP_ARTICLE: Final = re.compile("^[lb]i?(?:(sh|th|dh)(?=\\1)|([tdrzsln])(?=\\2))")
-_ALLAH: Final = ("allah", "ullah", "ollah", "ellah", "illah")
 _ALLAH_SHORT: Final = ("alla", "ulla", "olla", "ola", "ala")
 """Shorter spellings (Spanish Hezbolá): split only when the stem is a known word."""
 
@@ -325,8 +324,10 @@ def allah_compound(token: str, known: Callable[[str], bool]) -> Split | None:
 
     The short Spanish spelling (Hezbolá) splits only when the stem is ``known``.
     """
-    if token.endswith(_ALLAH) and len(token) >= 8:
-        return (token[:-5], "allah")
+    if token.endswith("llah"):
+        stem = token[:-4].rstrip("aeiou")  # Hizb-a-llah, Abd-u-llah, Hizb-ou-llah
+        if len(stem) >= 3:
+            return (stem, "allah")
     for ending in _ALLAH_SHORT:
         stem = token[: -len(ending)]
         if token.endswith(ending) and len(stem) >= 3 and known(stem):
