@@ -28,6 +28,10 @@ _VOWELS: Final = frozenset("aeiouyAEIOUY")
 _DOTTED: Final = re.compile(r"(?:[A-Za-z]\.\s*){2,}[A-Za-z]?\.?")
 _PARTS: Final = re.compile(r"[\s\-_./\u2010-\u2015]+")
 _MAX_LENGTH: Final = 16
+_SHAPE: Final = re.compile(
+    r"""\s*[(\["']?\s*(?:[A-Za-z0-9]{1,6}(?:[\s\-_./]+[A-Za-z0-9]{1,6}){0,2}|"""
+    r"""(?:[A-Za-z]\.\s*){2,}[A-Za-z]?\.?)\s*[)\]"']?\s*"""
+)
 
 PARENTHESISED: Final = re.compile(r"\s*[(\[]\s*([A-Za-z][A-Za-z0-9./_\- ]{0,11})\s*[)\]]")
 """A parenthesised short form inside a name: ``Tehrik-e Taliban Pakistan (TTP)``."""
@@ -87,8 +91,10 @@ def acronym_form(text: str, known: Collection[str], is_word: Callable[[str], boo
     >>> acronym_form("Jak T", {"JAK"}, lambda w: False)
     'JAKT'
     """
+    if len(text) > 2 * _MAX_LENGTH or not _SHAPE.fullmatch(text):
+        return None  # quick test: one to three short alphanumeric parts
     stripped = text.strip().strip("()[]\"'")
-    if not stripped or len(stripped) > _MAX_LENGTH or not stripped.isascii():
+    if not stripped or len(stripped) > _MAX_LENGTH:
         return None
     if _DOTTED.fullmatch(stripped):
         return canonical(stripped)

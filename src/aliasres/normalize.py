@@ -443,6 +443,8 @@ class _Word(NamedTuple):
     """What one written word contributes to a name (cached per word)."""
 
     tokens: tuple[Token, ...]
+    items: tuple[str, ...]
+    """Each token as a phrase item: ``c:<concept>`` or ``s:<text>``."""
     trace: tuple[str, ...]
     initial: str
     """Its initial(s) for derived acronyms; empty for digits and empty words."""
@@ -452,16 +454,21 @@ class _Word(NamedTuple):
 
 def _word(raw: str, pieces: tuple[_Piece, ...], extra_trace: tuple[str, ...] = ()) -> _Word:
     tokens = tuple(p.token for p in pieces if p.token is not None)
+    items = tuple(_item(t) for t in tokens)
     trace = extra_trace + tuple(t for p in pieces for t in p.trace)
     if not pieces or raw.isdigit():
-        return _Word(tokens, trace, "", "function")
+        return _Word(tokens, items, trace, "", "function")
     first = pieces[0]
     if first.acronym:
-        return _Word(tokens, trace, acr.canonical(raw), "content")
+        return _Word(tokens, items, trace, acr.canonical(raw), "content")
     if tokens:
-        return _Word(tokens, trace, raw[0], "content")
+        return _Word(tokens, items, trace, raw[0], "content")
     role = "article" if first.entry is not None and first.entry.id == "article" else "function"
-    return _Word(tokens, trace, raw[0], role)
+    return _Word(tokens, items, trace, raw[0], role)
+
+
+def _item(token: Token) -> str:
+    return "c:" + token.concept if token.concept is not None else "s:" + token.text
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
@@ -553,12 +560,11 @@ def _phrase_piece(text: str, entry_id: str) -> _Piece:
     return _entry_piece(text, entry, [f"phrase:{text}"], text)
 
 
-def _phrases(tokens: list[Token], lexicon: Lexicon) -> tuple[list[Token], list[str]]:
+def _phrases(
+    tokens: list[Token], items: list[str], lexicon: Lexicon
+) -> tuple[list[Token], list[str]]:
     """Merge runs of tokens that spell a lexicon phrase (West Africa, Bayt al-Maqdis)."""
-    if len(tokens) < 2:
-        return tokens, []
-    items = ["c:" + t.concept if t.concept is not None else "s:" + t.text for t in tokens]
-    if lexicon.phrase_starts.isdisjoint(items):
+    if len(tokens) < 2 or lexicon.phrase_starts.isdisjoint(items):
         return tokens, []
     out: list[Token] = []
     trace: list[str] = []
@@ -617,13 +623,15 @@ def _normalize(name: str) -> NormalizedName:
     cased = {} if shouting or text.islower() else _cased_words(text)
     words = _words(folded, lexicon, cased, shouting)
     tokens: list[Token] = []
+    items: list[str] = []
     units: list[acr.Unit] = []
     for word in words:
         trace += word.trace
         tokens += word.tokens
+        items += word.items
         if word.initial:
             units.append((word.initial, word.role))
-    tokens, phrase_trace = _phrases(tokens, lexicon)
+    tokens, phrase_trace = _phrases(tokens, items, lexicon)
     trace += phrase_trace
     countries = _dedupe([t.concept for t in tokens if t.kind is _COUNTRY and t.concept])
     derived: tuple[str, ...] = ()

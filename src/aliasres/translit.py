@@ -55,6 +55,10 @@ class Rule:
     label: str
     """What it does, short (``dj->j``)."""
     func: Callable[[str], str] = attrs.field(eq=False, repr=False)
+    trigger: tuple[str, ...] = ()
+    """The rule can only fire if the token contains one of these (empty: always try)."""
+    ending: tuple[str, ...] = ()
+    """The rule can only fire if the token ends with one of these (empty: any ending)."""
 
     @property
     def name(self) -> str:
@@ -95,6 +99,11 @@ def _contains(*parts: str) -> Callable[[str], bool]:
     return guard
 
 
+def _sub(rule_id: str, label: str, old: str, new: str) -> Rule:
+    """A plain substring rule: every ``old`` becomes ``new``."""
+    return Rule(rule_id, label, _replace(old, new), trigger=(old,))
+
+
 def _double_letters(token: str) -> str:
     """R17: a doubled letter is written once (Jamma'atu, Ansaar, Tayyiba, Mohammed)."""
     if len(token) < 2:
@@ -107,48 +116,55 @@ def _double_letters(token: str) -> str:
 
 
 PRE_READING_RULES: Final[tuple[Rule, ...]] = (
-    Rule("R1", "dsch->j", _replace("dsch", "j")),  # De Dschihad, Dschund
-    Rule("R1", "tsch->ch", _replace("tsch", "ch")),  # De Tschad
-    Rule("R1", "sch->sh", _replace("sch", "sh")),  # De Scharia, asch-Scham
-    Rule("R1", "dzh->j", _replace("dzh", "j")),  # Ru-based Dzhamaat
-    Rule("R2", "dj->j", _replace("dj", "j")),  # Fr Djihad, Djound, Moudjahidine
-    Rule("R3", "tch->ch", _replace("tch", "ch")),  # Persian چ in French spelling
+    _sub("R1", "dsch->j", "dsch", "j"),  # De Dschihad, Dschund
+    _sub("R1", "tsch->ch", "tsch", "ch"),  # De Tschad
+    _sub("R1", "sch->sh", "sch", "sh"),  # De Scharia, asch-Scham
+    _sub("R1", "dzh->j", "dzh", "j"),  # Ru-based Dzhamaat
+    _sub("R2", "dj->j", "dj", "j"),  # Fr Djihad, Djound, Moudjahidine
+    _sub("R3", "tch->ch", "tch", "ch"),  # Persian چ in French spelling
 )
 """Rules that run before a tradition-specific reading (:data:`READINGS`) is applied."""
 
 POST_READING_RULES: Final[tuple[Rule, ...]] = (
-    Rule("R4", "ch->sh", _replace("ch", "sh")),  # Fr Charia, Cham, Daech; De reading: READINGS
-    Rule("R5", "ou->u", _replace("ou", "u")),  # Fr Jound, Mourabitoun, Nousra
-    Rule("R5", "oo->u", _replace("oo", "u")),  # En Mansooreen
-    Rule("R5", "ee->i", _replace("ee", "i")),  # En Tawheed, Mujahideen
-    Rule("R6", "x->kh", _replace("x", "kh")),  # Buckwalter / Spanish x
-    Rule("R6", "sy->sh", _regex("sy(?=[aeou])", "sh", _contains("sy"))),  # Id Syariah, Syam
-    Rule("R16", "v->w", _replace("v", "w")),  # Tr/Fa/Ur Vilayat, Tevhid
+    _sub("R4", "ch->sh", "ch", "sh"),  # Fr Charia, Cham, Daech; De reading: READINGS
+    _sub("R5", "ou->u", "ou", "u"),  # Fr Jound, Mourabitoun, Nousra
+    _sub("R5", "oo->u", "oo", "u"),  # En Mansooreen
+    _sub("R5", "ee->i", "ee", "i"),  # En Tawheed, Mujahideen
+    _sub("R6", "x->kh", "x", "kh"),  # Buckwalter / Spanish x
+    Rule(
+        "R6", "sy->sh", _regex("sy(?=[aeou])", "sh", _contains("sy")), trigger=("sy",)
+    ),  # Id Syariah, Syam
+    _sub("R16", "v->w", "v", "w"),  # Tr/Fa/Ur Vilayat, Tevhid
     Rule(
         "R10",
         "case ending -atu/-ati->-a",
         _regex("(?<=^.{3})(.*a)t[uia]$", r"\1", _ends("atu", "ati", "ata")),
+        ending=("atu", "ati", "ata"),
     ),  # Jama'atu, Lidda'awati
     Rule(
         "R11",
         "ta marbuta -ah/-at/-eh/-et->-a",
         _regex("(?<=^..)(.*[^aeo])[ae][ht]$", r"\1a", _ends("ah", "at", "eh", "et")),
+        ending=("ah", "at", "eh", "et"),
     ),  # Katibah, Katibat, Jabhet, Shariah, Islamiah
     Rule(
         "R15",
         "diphthong ai/ei/ey->ay",
         _regex("[ae][iy](?=" + _CLOSED + ")", "ay", _contains("ai", "ei", "ey")),
+        trigger=("ai", "ei", "ey"),
     ),  # Jaish, Jeish, Beit, Husein (not Qaida: an open syllable follows)
     Rule(
         "R15",
         "diphthong au/ow->aw",
         _regex("(?:au|ow)(?=" + _CLOSED + ")", "aw", _contains("au", "ow")),
+        trigger=("au", "ow"),
     ),  # Mawlawi, Towhid
     Rule("R17", "doubled letters", _double_letters),  # Ansaar, Tayyiba, Mohammed
     Rule(
         "R22",
         "-iya->-ia",
         _regex("(?<=^...)(.*)iya$", r"\1ia", _ends("iya")),
+        ending=("iya",),
     ),  # Islamiyya, Islamiyah, Islamiya -> islamia (after R11 and R17)
 )
 """Rules that run after the reading point, in order."""
@@ -163,6 +179,14 @@ SURFACE_CACHE_SIZE: Final = 65_536
 
 def _run(rules: tuple[Rule, ...], token: str, trace: list[str] | None) -> str:
     for rule in rules:
+        if rule.ending and not token.endswith(rule.ending):
+            continue
+        if rule.trigger:
+            for part in rule.trigger:
+                if part in token:
+                    break
+            else:
+                continue
         result = rule.func(token)
         if result != token:
             if trace is not None and rule.name not in trace:
