@@ -90,10 +90,9 @@ _MARKS: Final = (
 _JOINERS: Final = re.escape(APOSTROPHES)
 _WORD: Final = re.compile(
     r"(?:[A-Za-z]\.){2,}(?![\w" + _MARKS + r"])"  # dotted acronyms: A.Q.I.M.
-    r"|[\w" + _MARKS + r"]+(?:[" + _JOINERS + r"][\w" + _MARKS + r"]+)*"
+    r"|[\w" + _MARKS + r"]+(?:[" + _JOINERS + r"](?![sS](?!\w))[\w" + _MARKS + r"]+)*"
 )
 """A written word: letters, digits and marks, with apostrophes inside (Qa'ida, Nafa’a)."""
-_POSSESSIVE: Final = re.compile("['\u2019][sS]$")
 _GLUED: Final = re.compile(r"(?<=[a-z]{3})(?=[A-Z]{2,}[0-9]*$)")
 """Where a lower-case word runs into an acronym with no space (``governmentAQIM``)."""
 
@@ -131,43 +130,86 @@ def _gap_kind(gap: str) -> int:
     return NEWLINE if newlines else JOIN
 
 
-class _Word(NamedTuple):
-    start: int
-    end: int
-    text: str
-    gap: int
-    """Gap kind before this word (HARD for the first word)."""
-    hashtag: bool
-    hyphen: bool
-    """The gap before this word is a hyphen or an apostrophe (ash-Sham, ud-Dawa)."""
+class _Words:
+    """The words of a text, column by column (offsets, text, the gap before each)."""
+
+    __slots__ = ("end", "gap", "hashtag", "hyphen", "start", "text")
+
+    def __init__(self) -> None:
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.text: list[str] = []
+        self.gap: list[int] = []
+        """Gap kind before each word (HARD for the first)."""
+        self.hashtag: list[bool] = []
+        self.hyphen: list[bool] = []
+        """The gap before the word is one hyphen or apostrophe (ash-Sham, ud-Dawa)."""
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def add(self, start: int, end: int, text: str, gap: int, hashtag: bool, hyphen: bool) -> None:
+        self.start.append(start)
+        self.end.append(end)
+        self.text.append(text)
+        self.gap.append(gap)
+        self.hashtag.append(hashtag)
+        self.hyphen.append(hyphen)
 
 
-def _words(text: str) -> list[_Word]:
+_GAP_WORD: Final = re.compile(
+    r"([^\w" + _MARKS + r"]*)(" + _WORD.pattern + r")(['\u2019][sS](?!\w))?"
+)
+"""A word with the gap before it and a possessive ending after it (``AQIM's``)."""
+_ANY_GLUED: Final = re.compile(r"[a-z]{3}[A-Z]{2,}[0-9]*(?!\w)")
+_GAP_INFO: dict[str, tuple[int, bool, bool]] = {}
+
+
+def _gap_info(gap: str) -> tuple[int, bool, bool]:
+    """Kind of a gap, whether it ends with ``#``, whether it is one hyphen or apostrophe."""
+    found = _GAP_INFO.get(gap)
+    if found is None:
+        if len(_GAP_INFO) > 10_000:
+            _GAP_INFO.clear()
+        found = _GAP_INFO[gap] = (
+            _gap_kind(gap),
+            gap.endswith("#"),
+            len(gap) == 1 and gap in _INNER,
+        )
+    return found
+
+
+def _words(text: str) -> _Words:
     """The words of ``text`` with their offsets and the gap before each."""
-    words: list[_Word] = []
-    gap_kinds: dict[str, int] = {}
-    previous = 0
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        word = match.group()
-        possessive = _POSSESSIVE.search(word)
-        if possessive is not None and possessive.start() >= 2:
-            end -= 2
-            word = word[:-2]
-        gap = text[previous:start]
-        kind = gap_kinds.get(gap)
-        if kind is None:
-            kind = gap_kinds[gap] = HARD if previous == 0 and not words else _gap_kind(gap)
-        hashtag = gap.endswith("#")
-        hyphen = len(gap) == 1 and gap in _INNER
-        glued = _GLUED.search(word) if word.isascii() and len(word) > 4 else None
-        if glued is not None:
-            cut = start + glued.start()
-            words.append(_Word(start, cut, word[: glued.start()], kind, hashtag, hyphen))
-            words.append(_Word(cut, end, word[glued.start() :], HARD, False, False))
-        else:
-            words.append(_Word(start, end, word, kind, hashtag, hyphen))
-        previous = end
+    words = _Words()
+    starts, ends, texts = words.start, words.end, words.text
+    gaps, hashtags, hyphens = words.gap, words.hashtag, words.hyphen
+    info = _GAP_INFO
+    glued_ends = {match.end() for match in _ANY_GLUED.finditer(text)}
+    position = 0
+    carry_hard = True
+    for gap, word, possessive in _GAP_WORD.findall(text):
+        start = position + len(gap)
+        position = end = start + len(word)
+        kind, hashtag, hyphen = info.get(gap) or _gap_info(gap)
+        if carry_hard:
+            kind, carry_hard = HARD, False
+        if possessive:
+            position += len(possessive)
+            carry_hard = True  # nothing runs across a possessive
+        if glued_ends and end in glued_ends:
+            glued = _GLUED.search(word)
+            if glued is not None and len(word) > 4:
+                cut = start + glued.start()
+                words.add(start, cut, word[: glued.start()], kind, hashtag, hyphen)
+                words.add(cut, end, word[glued.start() :], HARD, False, False)
+                continue
+        starts.append(start)
+        ends.append(end)
+        texts.append(word)
+        gaps.append(kind)
+        hashtags.append(hashtag)
+        hyphens.append(hyphen)
     return words
 
 
@@ -197,6 +239,18 @@ class _Analysis(NamedTuple):
     arabic_article: bool
     capitalised: bool
     """Written with an initial capital (Latin) or in Arabic script (no case)."""
+    sun: bool = False
+    """May be an article assimilated to the next word (``ash`` before ``Sham``)."""
+    starts: tuple[bool, ...] = ()
+    """Per unit: some registry phrase starts with it (filled in once the index is built)."""
+    unit_word: bool = False
+    """Contains a word that designates an armed unit (:data:`UNIT_CONCEPTS`)."""
+    country: str | None = None
+    """The ISO code of a country word (for the countries a text is about)."""
+    strong: bool = False
+    """A registry phrase may start here and the word looks like a name (capital, acronym)."""
+    weak: bool = False
+    """A registry phrase may start here, but the word is in lower case."""
 
 
 _FUNCTION_UNIT: Final = _Unit("", (FUNCTION_KEY,), TokenKind.FUNCTION, None, None)
@@ -223,35 +277,39 @@ def _analyse(word: str) -> _Analysis:
         if any(t.startswith("function:") for t in traces):
             return _Analysis((_FUNCTION_UNIT,), False, False, capitalised)
         return _EMPTY
-    units = []
+    units: list[_Unit] = []
     for token in name.tokens:
         keys = [token.identity]
         keys += [f"k:{k}" for k in token.alt_keys if f"k:{k}" != token.identity]
         acronym = token.key[1:] if token.key.startswith("#") else None
         units.append(_Unit(token.text, tuple(keys), token.kind, token.concept, acronym))
-    return _Analysis(tuple(units), False, False, capitalised)
+    country = None
+    if len(units) == 1 and units[0].kind is TokenKind.COUNTRY and units[0].concept:
+        country = units[0].concept if len(units[0].concept) == 2 else None
+    return _Analysis(
+        tuple(units),
+        False,
+        False,
+        capitalised,
+        sun=word.lower() in ASSIMILATED_ARTICLES,
+        unit_word=any(u.concept in UNIT_CONCEPTS for u in units),
+        country=country,
+    )
 
 
-def _shouting(words: Sequence[_Word]) -> list[bool]:
-    """Words inside a run of three or more words in capitals (headlines, banners)."""
-    out = [False] * len(words)
+def _shouting(texts: Sequence[str]) -> list[int]:
+    """Indexes of words inside a run of three or more words in capitals (headlines, banners)."""
+    capitals = [i for i, t in enumerate(texts) if t.isupper() and len(t) >= 2 and t.isascii()]
+    out: list[int] = []
     run: list[int] = []
-
-    def close() -> None:
-        if len(run) >= 3:
-            for index in run:
-                out[index] = True
-        run.clear()
-
-    for index, word in enumerate(words):
-        text = word.text
-        if text.isdigit():
-            continue
-        if len(text) >= 2 and text.isupper() and text.isascii():
-            run.append(index)
-        else:
-            close()
-    close()
+    for index in capitals:
+        if run and not all(t.isdigit() for t in texts[run[-1] + 1 : index]):
+            if len(run) >= 3:
+                out += run
+            run = []
+        run.append(index)
+    if len(run) >= 3:
+        out += run
     return out
 
 
@@ -300,6 +358,8 @@ class _Stream(NamedTuple):
     keys: list[tuple[str, ...]]
     word_of: list[int]
     units: list[_Unit]
+    begins: list[int]
+    """Stream positions where some registry phrase starts."""
 
 
 @attrs.frozen
@@ -395,11 +455,13 @@ class Scanner:
         self._words: dict[str, _Analysis] = {}
         self._results: dict[tuple[str, tuple[str, ...]], tuple[Result, str]] = {}
         self.resolver_calls = 0
+        self._building: dict[str, _Analysis] = {}
         self.group_concepts = [self._concepts(group) for group in resolver.registry.groups]
         self._group_position = {g.id: i for i, g in enumerate(resolver.registry.groups)}
         for group in resolver.registry.groups:
             for name in group.names:
                 self._index_name(name)
+        self._building.clear()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -420,9 +482,12 @@ class Scanner:
         shouting = len(name) > 6 and name.isupper()
         units: list[_Unit] = []
         leading_article = False
-        for index, word in enumerate(words):
-            analysis = self._word(word.text, shouting)
-            if analysis.article or self._sun_article(words, index):
+        for index, word in enumerate(words.text):
+            key = word.capitalize() if shouting and not has_arabic(word) else word
+            analysis = self._building.get(key)
+            if analysis is None:
+                analysis = self._building[key] = _analyse(key)
+            if analysis.article or (analysis.sun and self._sun_article(words, index)):
                 if not units:
                     leading_article = True
                 continue
@@ -458,26 +523,35 @@ class Scanner:
             node[_TERMINAL] = found.merge(terminal) if isinstance(found, _Terminal) else terminal
         self.phrases += 1
 
-    def _word(self, text: str, shouting: bool = False) -> _Analysis:
-        key = text.capitalize() if shouting and not has_arabic(text) else text
-        found = self._words.get(key)
+    def _word(self, text: str) -> _Analysis:
+        """The analysis of one written word, with what the phrase index knows about it."""
+        found = self._words.get(text)
         if found is None:
             if len(self._words) >= WORD_CACHE_SIZE:
                 self._words.clear()
-            found = self._words[key] = _analyse(key)
+            found = _analyse(text)
+            root = self.trie
+            starts = tuple(
+                u.kind is not TokenKind.FUNCTION and any(k in root for k in u.keys)
+                for u in found.units
+            )
+            begins = any(starts)
+            strong = begins and (found.capitalised or any(u.acronym for u in found.units))
+            found = self._words[text] = found._replace(
+                starts=starts, strong=strong, weak=begins and not strong
+            )
         return found
 
     @staticmethod
-    def _sun_article(words: Sequence[_Word], index: int) -> bool:
+    def _sun_article(words: _Words, index: int) -> bool:
         """``ash`` in ``ash-Sham``: an article assimilated to the next word's first letter.
 
         Only hyphenated (or apostrophed), which keeps English ``as Soldiers of...``.
         """
-        raw = words[index].text.lower()
+        raw = words.text[index].lower()
         if raw not in ASSIMILATED_ARTICLES or index + 1 >= len(words):
             return False
-        following = words[index + 1]
-        return following.hyphen and assimilated_article(raw, following.text.lower())
+        return words.hyphen[index + 1] and assimilated_article(raw, words.text[index + 1].lower())
 
     # -- scanning -------------------------------------------------------------------------------
 
@@ -495,12 +569,19 @@ class Scanner:
         words = _words(text)
         if not words:
             return []
-        shouting = _shouting(words)
-        analyses = [self._word(w.text, s) for w, s in zip(words, shouting, strict=True)]
-        articles = [a.article or self._sun_article(words, i) for i, a in enumerate(analyses)]
-        stream = self._stream(analyses, articles)
-        hints = (country.upper(),) if country else self._document_countries(stream)
-        spans = self._phrase_spans(text, words, analyses, articles, stream)
+        get = self._words.get
+        analyses = [get(word) or self._word(word) for word in words.text]
+        for index in _shouting(words.text):
+            word = words.text[index]
+            if not has_arabic(word):
+                analysis = self._word(word.capitalize())
+                analyses[index] = analysis._replace(capitalised=True, strong=any(analysis.starts))
+        articles = [a.article for a in analyses]
+        for index, analysis in enumerate(analyses):
+            if analysis.sun and self._sun_article(words, index):
+                articles[index] = True
+        hints = (country.upper(),) if country else _document_countries(analyses)
+        spans = self._phrase_spans(text, words, analyses, articles)
         spans += self._name_like_spans(words, analyses, articles, spans)
         resolved: list[_Resolved] = []
         for span in spans:
@@ -508,70 +589,68 @@ class Scanner:
             if found is not None:
                 resolved.append(found)
         chosen = _select(resolved)
-        chosen = self._apply_definitions(text, words, analyses, chosen)
+        chosen = self._apply_definitions(text, words, chosen)
         return [
             Mention(r.start, r.end, text[r.start : r.end], r.result, r.via, r.note) for r in chosen
         ]
 
-    @staticmethod
-    def _stream(analyses: Sequence[_Analysis], articles: Sequence[bool]) -> _Stream:
-        keys: list[tuple[str, ...]] = []
-        word_of: list[int] = []
-        units: list[_Unit] = []
-        for index, analysis in enumerate(analyses):
-            if articles[index]:
-                continue
-            for unit in analysis.units:
-                if unit.kind is TokenKind.FUNCTION and units and units[-1] is _FUNCTION_UNIT:
-                    continue  # "of the", "in the": one marker
-                keys.append(unit.keys)
-                word_of.append(index)
-                units.append(unit)
-        return _Stream(keys, word_of, units)
-
-    @staticmethod
-    def _document_countries(stream: _Stream) -> tuple[str, ...]:
-        """The countries a text names most often (ISO codes), most-named first."""
-        counts: Counter[str] = Counter()
-        for unit in stream.units:
-            if unit.kind is TokenKind.COUNTRY and unit.concept and len(unit.concept) == 2:
-                counts[unit.concept] += 1
-        if not counts:
-            return ()
-        ranked = counts.most_common()
-        top = ranked[0][1]
-        return tuple(
-            code for code, n in ranked[:DOCUMENT_COUNTRIES] if n >= DOCUMENT_COUNTRY_SHARE * top
-        )
+    def _begins(
+        self, text: str, words: _Words, analyses: Sequence[_Analysis], articles: Sequence[bool]
+    ) -> list[int]:
+        """Words a registry phrase may start at: name-like ones, and lower-case ones after a
+        capitalised article (``Al shabaab``), after a hashtag or in a sentence without capitals.
+        """
+        begins = [i for i, a in enumerate(analyses) if a.strong and not articles[i]]
+        weak = [i for i, a in enumerate(analyses) if a.weak and not articles[i]]
+        if not weak:
+            return begins
+        allowed: set[int] = set()
+        for match in _SENTENCE.finditer(text):
+            if match.group().islower():
+                first = bisect.bisect_left(words.start, match.start())
+                last = bisect.bisect_left(words.start, match.end())
+                allowed.update(range(first, last))
+        for index in weak:
+            previous = index - 1
+            if (
+                index in allowed
+                or words.hashtag[index]
+                or (
+                    previous >= 0
+                    and articles[previous]
+                    and analyses[previous].capitalised
+                    and words.gap[index] <= NEWLINE
+                )
+            ):
+                begins.append(index)
+        begins.sort()
+        return begins
 
     def _phrase_spans(
-        self,
-        text: str,
-        words: Sequence[_Word],
-        analyses: Sequence[_Analysis],
-        articles: Sequence[bool],
-        stream: _Stream,
+        self, text: str, words: _Words, analyses: Sequence[_Analysis], articles: Sequence[bool]
     ) -> list[_Span]:
-        """Every registry phrase the text contains, as word spans (trimmed, article-extended)."""
+        """Every registry phrase the text contains, as word spans (trimmed, article-extended).
+
+        The trie is walked from each possible first word over the following units: articles
+        are skipped, runs of function words are one ``f`` unit, and no phrase crosses a HARD gap
+        or a hashtag.
+        """
         spans: list[_Span] = []
         seen: set[tuple[int, int]] = set()
-        keys, word_of, units = stream
-        total = len(keys)
+        total = len(words)
         root = self.trie
-        for begin in range(total):
-            if units[begin].kind is TokenKind.FUNCTION:
-                continue
-            frontier: list[Trie] = []
-            for key in keys[begin]:
-                child = root.get(key)
-                if isinstance(child, dict):
-                    frontier.append(child)
-            position = begin
+        function = TokenKind.FUNCTION
+        for begin in self._begins(text, words, analyses, articles):
+            units = analyses[begin].units
+            first_unit = analyses[begin].starts.index(True)
+            unit = units[first_unit]
+            frontier = [c for c in (root.get(k) for k in unit.keys) if isinstance(c, dict)]
+            word, position, previous_function = begin, first_unit, False
             while frontier:
                 terminals = [
                     t
                     for t in (node.get(_TERMINAL) for node in frontier)
-                    if isinstance(t, _Terminal) and t.accepts(units[begin])
+                    if isinstance(t, _Terminal) and t.accepts(unit)
                 ]
                 if terminals:
                     span = self._phrase_span(
@@ -579,35 +658,45 @@ class Scanner:
                         words,
                         analyses,
                         articles,
-                        word_of[begin],
-                        word_of[position],
+                        begin,
+                        word,
                         bare_ok=any(t.bare_ok for t in terminals),
                     )
                     if span is not None and (span.first, span.last) not in seen:
                         seen.add((span.first, span.last))
                         spans.append(span)
-                position += 1
-                if position >= total:
-                    break
-                if word_of[position] != word_of[position - 1]:
-                    gap = max(
-                        w.gap for w in words[word_of[position - 1] + 1 : word_of[position] + 1]
-                    )
-                    if gap >= HARD or words[word_of[position]].hashtag:
-                        break
                 following: list[Trie] = []
-                for node in frontier:
-                    for key in keys[position]:
-                        child = node.get(key)
-                        if isinstance(child, dict):
-                            following.append(child)
+                while not following:
+                    position += 1
+                    if position >= len(analyses[word].units):
+                        word += 1
+                        while word < total and articles[word] and words.gap[word] < HARD:
+                            word += 1
+                        if word >= total or words.gap[word] >= HARD or words.hashtag[word]:
+                            break
+                        position = 0
+                        if not analyses[word].units:
+                            position = -1
+                            continue
+                    current = analyses[word].units[position]
+                    if current.kind is function and previous_function:
+                        continue
+                    previous_function = current.kind is function
+                    for node in frontier:
+                        for key in current.keys:
+                            child = node.get(key)
+                            if isinstance(child, dict):
+                                following.append(child)
+                    break
+                if not following:
+                    break
                 frontier = following
         return spans
 
     def _phrase_span(
         self,
         text: str,
-        words: Sequence[_Word],
+        words: _Words,
         analyses: Sequence[_Analysis],
         articles: Sequence[bool],
         first: int,
@@ -617,7 +706,7 @@ class Scanner:
     ) -> _Span | None:
         """A trie hit as a span: lower-case unit words trimmed, a leading Arabic article added."""
         lower_ends = self._lower_unit_word(analyses[first]) or self._lower_unit_word(analyses[last])
-        if lower_ends and not _caseless(text, words[first].start, words[last].end):
+        if lower_ends and not _caseless(text, words.start[first], words.end[last]):
             while first < last and self._lower_unit_word(analyses[first]):
                 first += 1
             while last > first and self._lower_unit_word(analyses[last]):
@@ -625,7 +714,7 @@ class Scanner:
         with_article = first
         if (
             first > 0
-            and words[first].gap <= NEWLINE
+            and words.gap[first] <= NEWLINE
             and articles[first - 1]
             and (analyses[first - 1].arabic_article or self._sun_article(words, first - 1))
         ):
@@ -648,12 +737,12 @@ class Scanner:
 
     @staticmethod
     def _looks_like_a_name(
-        text: str, words: Sequence[_Word], analyses: Sequence[_Analysis], first: int, last: int
+        text: str, words: _Words, analyses: Sequence[_Analysis], first: int, last: int
     ) -> bool:
         """A capitalised content word, an Arabic article, an acronym, a hashtag, or no case."""
         for index in range(first, last + 1):
             analysis = analyses[index]
-            if words[index].hashtag:
+            if words.hashtag[index]:
                 return True
             if analysis.capitalised and (analysis.units or analysis.arabic_article):
                 if analysis.units and analysis.units[0].kind is TokenKind.FUNCTION:
@@ -661,11 +750,11 @@ class Scanner:
                 return True
             if any(unit.acronym for unit in analysis.units):
                 return True
-        return _caseless(text, words[first].start, words[last].end)
+        return _caseless(text, words.start[first], words.end[last])
 
     def _name_like_spans(
         self,
-        words: Sequence[_Word],
+        words: _Words,
         analyses: Sequence[_Analysis],
         articles: Sequence[bool],
         phrase_spans: Sequence[_Span],
@@ -674,33 +763,42 @@ class Scanner:
         spans: list[_Span] = []
         taken = {(s.first, s.last) for s in phrase_spans}
         postings = self.resolver.index.postings
-        index = 0
         total = len(words)
-        while index < total:
-            if not self._run_start(analyses[index]):
-                index += 1
+        done = -1
+        for center, analysis in enumerate(analyses):
+            if center <= done or not (analysis.unit_word and self._run_start(analysis)):
                 continue
-            end = index
-            probe = index + 1
-            while probe < total and words[probe].gap == JOIN and probe - index < MAX_NAME_RUN:
-                analysis = analyses[probe]
-                if self._run_start(analysis):
-                    end = probe
-                elif not (articles[probe] or self._connector(analysis)):
-                    break
-                probe += 1
-            if end > index and (index, end) not in taken:
-                run = [u for a in analyses[index : end + 1] for u in a.units]
-                has_unit = any(u.concept in UNIT_CONCEPTS for u in run)
-                known = any(
-                    u.kind in (TokenKind.DISTINCTIVE, TokenKind.COMMON)
-                    and u.acronym is None
-                    and any(k in postings for k in u.keys)
-                    for u in run
-                )
-                if has_unit and known:
-                    spans.append(_Span(index, end, "name-like"))
-            index = end + 1
+            first = last = center
+            while (
+                first > 0
+                and words.gap[first] == JOIN
+                and center - first < MAX_NAME_RUN
+                and self._in_run(analyses[first - 1], articles[first - 1])
+            ):
+                first -= 1
+            while (
+                last + 1 < total
+                and words.gap[last + 1] == JOIN
+                and last - first < MAX_NAME_RUN
+                and self._in_run(analyses[last + 1], articles[last + 1])
+            ):
+                last += 1
+            while not self._run_start(analyses[first]):
+                first += 1
+            while not self._run_start(analyses[last]):
+                last -= 1
+            done = last
+            if last == first or (first, last) in taken:
+                continue
+            known = any(
+                u.kind in (TokenKind.DISTINCTIVE, TokenKind.COMMON)
+                and u.acronym is None
+                and any(k in postings for k in u.keys)
+                for a in analyses[first : last + 1]
+                for u in a.units
+            )
+            if known:
+                spans.append(_Span(first, last, "name-like"))
         return spans
 
     @staticmethod
@@ -710,6 +808,10 @@ class Scanner:
             and bool(analysis.units)
             and analysis.units[0].kind is not TokenKind.FUNCTION
         )
+
+    @classmethod
+    def _in_run(cls, analysis: _Analysis, article: bool) -> bool:
+        return article or cls._run_start(analysis) or cls._connector(analysis)
 
     @staticmethod
     def _connector(analysis: _Analysis) -> bool:
@@ -749,14 +851,14 @@ class Scanner:
     def _resolve_span(
         self,
         text: str,
-        words: Sequence[_Word],
+        words: _Words,
         analyses: Sequence[_Analysis],
         articles: Sequence[bool],
         span: _Span,
         hints: tuple[str, ...],
     ) -> _Resolved | None:
         first, last = span.first, span.last
-        start, end = words[first].start, words[last].end
+        start, end = words.start[first], words.end[last]
         result, note = self.resolve(text[start:end], hints)
         if result.decision is Decision.NO_MATCH:
             return None
@@ -764,16 +866,16 @@ class Scanner:
             if result.decision is Decision.AMBIGUOUS:
                 extended = self._country_extension(words, analyses, articles, last)
                 if extended is not None:
-                    wider, wider_note = self.resolve(text[start : words[extended].end], hints)
+                    wider, wider_note = self.resolve(text[start : words.end[extended]], hints)
                     if wider.decision is Decision.MATCH:
                         result, note, last = wider, wider_note, extended
-                        end = words[last].end
+                        end = words.end[last]
             for side in ("after", "before"):
                 added = self._unit_extension(words, analyses, first, last, side)
                 if added is None or not self._extension_fits(result, analyses[added]):
                     continue
                 new_first, new_last = (first, added) if side == "after" else (added, last)
-                new_start, new_end = words[new_first].start, words[new_last].end
+                new_start, new_end = words.start[new_first], words.end[new_last]
                 wider, wider_note = self.resolve(text[new_start:new_end], hints)
                 if _same_or_better(result, wider):
                     result, note = wider, wider_note
@@ -782,17 +884,17 @@ class Scanner:
 
     @staticmethod
     def _country_extension(
-        words: Sequence[_Word], analyses: Sequence[_Analysis], articles: Sequence[bool], last: int
+        words: _Words, analyses: Sequence[_Analysis], articles: Sequence[bool], last: int
     ) -> int | None:
         """The last word of ``<name> [in|fi|en] <country>`` after a span, if the text has it."""
         probe = last + 1
-        if probe < len(words) and words[probe].gap <= NEWLINE:
+        if probe < len(words) and words.gap[probe] <= NEWLINE:
             units = analyses[probe].units
             if units and units[0].kind is TokenKind.FUNCTION:
                 probe += 1
-        while probe < len(words) and articles[probe] and words[probe].gap <= NEWLINE:
+        while probe < len(words) and articles[probe] and words.gap[probe] <= NEWLINE:
             probe += 1
-        if probe >= len(words) or words[probe].gap > NEWLINE:
+        if probe >= len(words) or words.gap[probe] > NEWLINE:
             return None
         units = analyses[probe].units
         if len(units) == 1 and units[0].kind is TokenKind.COUNTRY:
@@ -801,13 +903,13 @@ class Scanner:
 
     @staticmethod
     def _unit_extension(
-        words: Sequence[_Word], analyses: Sequence[_Analysis], first: int, last: int, side: str
+        words: _Words, analyses: Sequence[_Analysis], first: int, last: int, side: str
     ) -> int | None:
         """A unit word right after (``battalion``) or right before (``Katibat``) a span."""
         if side == "after":
-            index, gap = last + 1, words[last + 1].gap if last + 1 < len(words) else HARD
+            index, gap = last + 1, words.gap[last + 1] if last + 1 < len(words) else HARD
         else:
-            index, gap = first - 1, words[first].gap
+            index, gap = first - 1, words.gap[first]
         if index < 0 or index >= len(words) or gap > NEWLINE:
             return None
         units = analyses[index].units
@@ -830,54 +932,74 @@ class Scanner:
     # -- acronyms the text defines -------------------------------------------------------------
 
     def _apply_definitions(
-        self,
-        text: str,
-        words: Sequence[_Word],
-        analyses: Sequence[_Analysis],
-        chosen: list[_Resolved],
+        self, text: str, words: _Words, chosen: list[_Resolved]
     ) -> list[_Resolved]:
+        """Give later uses of ``Name (ACR)`` the name's answer; drop ACR of a non-group."""
         if "(" not in text:
             return chosen
         ends = {r.end: r for r in chosen}
-        definitions: list[tuple[int, str, _Resolved | None, str]] = []
+        word_ends = words.end
+        by_form: dict[str, list[tuple[int, _Resolved | None]]] = {}
         for match in _PARENTHESISED.finditer(text):
-            inner = match.group(1)
-            form = normalize(inner).acronym
+            form = normalize(match.group(1)).acronym
             if form is None:
                 continue
-            before = text[: match.start()].rstrip(" \t\u00a0")
-            defining = ends.get(len(before))
-            if defining is not None and defining.start < match.start(1):
-                definitions.append((match.start(1), form, defining, inner))
+            defining = ends.get(len(text[: match.start()].rstrip(" \t\u00a0")))
+            if defining is None and not _spells_initials(words, word_ends, match.start(), form):
                 continue
-            phrase = _initials_phrase(words, match.start(), form)
-            if phrase is not None:
-                definitions.append((match.start(1), form, None, phrase))
-        if not definitions:
+            by_form.setdefault(form, []).append((match.start(1), defining))
+        if not by_form:
             return chosen
-        out = list(chosen)
-        for offset, form, defining, _phrase in definitions:
-            for start, end in _occurrences(text, form, offset):
-                inside = [r for r in out if r.start <= start and end <= r.end]
-                if any(r.end - r.start > end - start for r in inside):
+        starts = [r.start for r in chosen]
+        dropped: set[int] = set()
+        added: list[_Resolved] = []
+        offsets = {form: [offset for offset, _ in found] for form, found in by_form.items()}
+        begin = min(found[0] for found in offsets.values())
+        for form, start, end in _occurrences(text, list(by_form), begin):
+            definitions = by_form[form]
+            which = bisect.bisect_right(offsets[form], start) - 1
+            if which < 0:
+                continue  # used before the text defines it
+            offset, defining = definitions[which]
+            position = bisect.bisect_right(starts, start) - 1
+            if position >= 0 and chosen[position].end > start:
+                holder = chosen[position]
+                if (holder.start, holder.end) != (start, end):
                     continue  # part of a longer mention (ISIS in ISIS-Tunisia)
-                same = [r for r in inside if (r.start, r.end) == (start, end)]
-                if defining is not None and same and _agree(same[0].result, defining.result):
+                if defining is not None and _agree(holder.result, defining.result):
                     continue  # the acronym resolves to the same answer on its own
-                out = [r for r in out if not (start <= r.start and r.end <= end)]
-                if defining is None:
-                    continue
-                note = (
-                    f"acronym {text[start:end]} defined at offset {offset} as "
-                    f"{text[defining.start : defining.end]!r}"
-                )
-                result = attrs.evolve(defining.result, query=text[start:end])
-                out.append(_Resolved(start, end, result, "defined-acronym", note))
+            inner = bisect.bisect_left(starts, start)
+            while inner < len(chosen) and chosen[inner].start < end:
+                if chosen[inner].end <= end:
+                    dropped.add(inner)
+                inner += 1
+            if defining is None:
+                continue
+            note = (
+                f"acronym {text[start:end]} defined at offset {offset} as "
+                f"{text[defining.start : defining.end]!r}"
+            )
+            result = attrs.evolve(defining.result, query=text[start:end])
+            added.append(_Resolved(start, end, result, "defined-acronym", note))
+        out = [r for i, r in enumerate(chosen) if i not in dropped] + added
         out.sort(key=lambda r: r.start)
         return out
 
 
+_SENTENCE: Final = re.compile(r"[^.!?\n]+")
 _PARENTHESISED: Final = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9.\-]{0,11}?)\s*\)")
+
+
+def _document_countries(analyses: Sequence[_Analysis]) -> tuple[str, ...]:
+    """The countries a text names most often (ISO codes), most-named first."""
+    counts = Counter(a.country for a in analyses if a.country is not None)
+    if not counts:
+        return ()
+    ranked = counts.most_common()
+    top = ranked[0][1]
+    return tuple(
+        code for code, count in ranked[:DOCUMENT_COUNTRIES] if count >= DOCUMENT_COUNTRY_SHARE * top
+    )
 
 
 def _agree(left: Result, right: Result) -> bool:
@@ -890,29 +1012,29 @@ def _agree(left: Result, right: Result) -> bool:
     )
 
 
-def _initials_phrase(words: Sequence[_Word], paren: int, form: str) -> str | None:
-    """The words before ``(ACR)`` whose initials spell it (Ministry of Interior (MOI))."""
-    stop = bisect.bisect_right([w.end for w in words], paren) - 1
+def _spells_initials(words: _Words, word_ends: Sequence[int], paren: int, form: str) -> bool:
+    """Whether the words before ``(ACR)`` have it as initials (Ministry of Interior (MOI))."""
+    stop = bisect.bisect_right(word_ends, paren) - 1
     if stop < 0:
-        return None
+        return False
     for first in range(stop, max(-1, stop - DEFINITION_WINDOW), -1):
-        if first < stop and words[first + 1].gap >= HARD:
+        if first < stop and words.gap[first + 1] >= HARD:
             break
-        phrase = " ".join(w.text for w in words[first : stop + 1])
+        phrase = " ".join(words.text[first : stop + 1])
         if form in normalize(phrase).acronyms:
-            return phrase
-    return None
+            return True
+    return False
 
 
-def _occurrences(text: str, form: str, offset: int) -> Iterator[tuple[int, int]]:
-    """Where an acronym is written at or after ``offset``: JAK-T, JAKT, J.A.K.T."""
-    letters = r"[-.]?".join(re.escape(c) for c in form)
-    pattern = re.compile(r"(?<!\w)" + letters + r"(?!\w)")
+def _occurrences(text: str, forms: Sequence[str], offset: int) -> Iterator[tuple[str, int, int]]:
+    """Where acronyms are written at or after ``offset``: JAK-T, JAKT, J.A.K.T."""
+    alternatives = ["(" + r"[-.]?".join(re.escape(c) for c in form) + ")" for form in forms]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
     for match in pattern.finditer(text, offset):
         end = match.end()
         if "." in match.group() and text[end : end + 1] == ".":
             end += 1  # J.A.K.T.
-        yield match.start(), end
+        yield forms[(match.lastindex or 1) - 1], match.start(), end
 
 
 def _caseless(text: str, start: int, end: int) -> bool:
