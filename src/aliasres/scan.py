@@ -99,13 +99,15 @@ _GLUED: Final = re.compile(r"(?<=[a-z]{3})(?=[A-Z]{2,}[0-9]*$)")
 # Gaps between two consecutive words, from most to least permeable.
 JOIN: Final = 0
 """Spaces, a hyphen, an apostrophe: the words may belong to one name."""
-NEWLINE: Final = 1
-"""One line break: a name may be wrapped, but a list item ends here too."""
+SOFT: Final = 1
+"""One line break or a spaced dash: a registry name may be wrapped or written ``X - Y``, but a
+list item or an aside may end here too, so only whole registry names cross it."""
 HARD: Final = 2
 """Punctuation, quotes, a possessive, a paragraph, a hashtag, glued words: no name crosses it."""
 
 _SPACES: Final = frozenset(" \t\u00a0\u2009\u202f\r")
 _INNER: Final = frozenset("-\u2010\u2011\u2012/" + APOSTROPHES)
+_DASHES: Final = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 _SPACED_DASHES: Final = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 
 
@@ -123,11 +125,11 @@ def _gap_kind(gap: str) -> int:
     if len(core) > 1:
         return HARD
     if core:
-        if core not in _INNER and core != "\u2013":
+        if core not in _INNER and core not in _DASHES:
             return HARD
         if core in _SPACED_DASHES and inner != core:
-            return HARD  # "38 people – 30 of whom": a spaced dash separates
-    return NEWLINE if newlines else JOIN
+            return SOFT  # "Popular Front ... - General Command", but also "38 people – 30 of"
+    return SOFT if newlines else JOIN
 
 
 class _Words:
@@ -187,16 +189,18 @@ def _words(text: str) -> _Words:
     info = _GAP_INFO
     glued_ends = {match.end() for match in _ANY_GLUED.finditer(text)}
     position = 0
-    carry_hard = True
+    first = True
     for gap, word, possessive in _GAP_WORD.findall(text):
         start = position + len(gap)
         position = end = start + len(word)
         kind, hashtag, hyphen = info.get(gap) or _gap_info(gap)
-        if carry_hard:
-            kind, carry_hard = HARD, False
-        if possessive:
+        if first:
+            kind, first = HARD, False
+        if possessive:  # its own word, so that a name runs across it only if registered so
             position += len(possessive)
-            carry_hard = True  # nothing runs across a possessive
+            words.add(start, end, word, kind, hashtag, hyphen)
+            words.add(end, position, POSSESSIVE_WORD, JOIN, False, False)
+            continue
         if glued_ends and end in glued_ends:
             glued = _GLUED.search(word)
             if glued is not None and len(word) > 4:
@@ -215,6 +219,8 @@ def _words(text: str) -> _Words:
 
 # --- per-word analysis -----------------------------------------------------------------------
 
+POSSESSIVE_WORD: Final = "'s"
+"""The text of the word a possessive ending becomes (``AQIM's`` is ``AQIM`` + ``'s``)."""
 FUNCTION_KEY: Final = "f"
 """The one key all function words share in the phrase index (presence matters, not which)."""
 
@@ -255,6 +261,28 @@ class _Analysis(NamedTuple):
 
 _FUNCTION_UNIT: Final = _Unit("", (FUNCTION_KEY,), TokenKind.FUNCTION, None, None)
 _EMPTY: Final = _Analysis((), False, False, False)
+_POSSESSIVE_UNIT: Final = _Unit(POSSESSIVE_WORD, ("p",), TokenKind.FUNCTION, None, None)
+_POSSESSIVE: Final = _Analysis((_POSSESSIVE_UNIT,), False, False, False, starts=(False,))
+
+
+def _analyse_word(word: str) -> _Analysis:
+    """:func:`_analyse`, with the possessive ending as a unit of its own (key ``p``)."""
+    return _POSSESSIVE if word == POSSESSIVE_WORD else _analyse(word)
+
+
+def _acronym_suffixes(words: _Words, analyses: list[_Analysis]) -> None:
+    """``JAK-T``, ``AAS-D``, ``PFLP-GC``: a short capital part after an acronym is part of it."""
+    for index in range(1, len(words)):
+        text = words.text[index]
+        if (
+            len(text) <= 2
+            and words.hyphen[index]
+            and text.isupper()
+            and text.isascii()
+            and any(u.acronym for u in analyses[index - 1].units)
+        ):
+            unit = _Unit(text.lower(), ("x:" + text,), TokenKind.DISTINCTIVE, None, None)
+            analyses[index] = _Analysis((unit,), False, False, True, starts=(False,))
 
 
 def _analyse(word: str) -> _Analysis:
@@ -297,13 +325,20 @@ def _analyse(word: str) -> _Analysis:
     )
 
 
-def _shouting(texts: Sequence[str]) -> list[int]:
-    """Indexes of words inside a run of three or more words in capitals (headlines, banners)."""
+def _shouting(words: _Words) -> list[int]:
+    """Indexes of words in a run of three or more words in capitals (headlines, banners).
+
+    Digits do not break a run; punctuation and paragraphs do.
+    """
+    texts, gaps = words.text, words.gap
     capitals = [i for i, t in enumerate(texts) if t.isupper() and len(t) >= 2 and t.isascii()]
     out: list[int] = []
     run: list[int] = []
     for index in capitals:
-        if run and not all(t.isdigit() for t in texts[run[-1] + 1 : index]):
+        if run and (
+            any(gaps[k] >= HARD for k in range(run[-1] + 1, index + 1))
+            or not all(t.isdigit() for t in texts[run[-1] + 1 : index])
+        ):
             if len(run) >= 3:
                 out += run
             run = []
@@ -476,30 +511,41 @@ class Scanner:
         return frozenset(found)
 
     def _index_name(self, name: str) -> None:
+        """Add one registry name; a name in capitals also as the words of a normal text."""
         words = _words(name)
         if not words:
             return
-        shouting = len(name) > 6 and name.isupper()
-        units: list[_Unit] = []
-        leading_article = False
-        for index, word in enumerate(words.text):
-            key = word.capitalize() if shouting and not has_arabic(word) else word
+        if len(name) > 6 and name.isupper():
+            self._index_words(words, capitalise=True)
+        self._index_words(words, capitalise=False)
+
+    def _index_words(self, words: _Words, *, capitalise: bool) -> None:
+        analyses: list[_Analysis] = []
+        for word in words.text:
+            key = word.capitalize() if capitalise and not has_arabic(word) else word
             analysis = self._building.get(key)
             if analysis is None:
-                analysis = self._building[key] = _analyse(key)
+                analysis = self._building[key] = _analyse_word(key)
+            analyses.append(analysis)
+        _acronym_suffixes(words, analyses)
+        units: list[_Unit] = []
+        leading_article = False
+        for index, analysis in enumerate(analyses):
             if analysis.article or (analysis.sun and self._sun_article(words, index)):
                 if not units:
                     leading_article = True
                 continue
             for unit in analysis.units:
-                if unit.kind is TokenKind.FUNCTION and (not units or units[-1] is _FUNCTION_UNIT):
+                if unit is _FUNCTION_UNIT and (not units or units[-1] is _FUNCTION_UNIT):
                     continue
                 units.append(unit)
         while units and units[-1].kind is TokenKind.FUNCTION:
             units.pop()
+        while units and units[0].kind is TokenKind.FUNCTION:
+            units.pop(0)
         content = [u for u in units if u.kind is not TokenKind.FUNCTION]
-        if not content or all(u.kind in (TokenKind.GENERIC, TokenKind.COUNTRY) for u in content):
-            return  # a place or a unit word alone names no group
+        if not content or not _names_something(content):
+            return
         bare_ok = not (
             leading_article
             and len(content) == 1
@@ -529,7 +575,7 @@ class Scanner:
         if found is None:
             if len(self._words) >= WORD_CACHE_SIZE:
                 self._words.clear()
-            found = _analyse(text)
+            found = _analyse_word(text)
             root = self.trie
             starts = tuple(
                 u.kind is not TokenKind.FUNCTION and any(k in root for k in u.keys)
@@ -571,11 +617,12 @@ class Scanner:
             return []
         get = self._words.get
         analyses = [get(word) or self._word(word) for word in words.text]
-        for index in _shouting(words.text):
+        for index in _shouting(words):
             word = words.text[index]
             if not has_arabic(word):
                 analysis = self._word(word.capitalize())
                 analyses[index] = analysis._replace(capitalised=True, strong=any(analysis.starts))
+        _acronym_suffixes(words, analyses)
         articles = [a.article for a in analyses]
         for index, analysis in enumerate(analyses):
             if analysis.sun and self._sun_article(words, index):
@@ -619,7 +666,7 @@ class Scanner:
                     previous >= 0
                     and articles[previous]
                     and analyses[previous].capitalised
-                    and words.gap[index] <= NEWLINE
+                    and words.gap[index] <= SOFT
                 )
             ):
                 begins.append(index)
@@ -639,7 +686,6 @@ class Scanner:
         seen: set[tuple[int, int]] = set()
         total = len(words)
         root = self.trie
-        function = TokenKind.FUNCTION
         for begin in self._begins(text, words, analyses, articles):
             units = analyses[begin].units
             first_unit = analyses[begin].starts.index(True)
@@ -679,9 +725,9 @@ class Scanner:
                             position = -1
                             continue
                     current = analyses[word].units[position]
-                    if current.kind is function and previous_function:
+                    if current is _FUNCTION_UNIT and previous_function:
                         continue
-                    previous_function = current.kind is function
+                    previous_function = current is _FUNCTION_UNIT
                     for node in frontier:
                         for key in current.keys:
                             child = node.get(key)
@@ -711,10 +757,18 @@ class Scanner:
                 first += 1
             while last > first and self._lower_unit_word(analyses[last]):
                 last -= 1
+            kept = [
+                u
+                for a in analyses[first : last + 1]
+                for u in a.units
+                if u.kind is not TokenKind.FUNCTION
+            ]
+            if not _names_something(kept):
+                return None  # "Tunisian army": a place and a description
         with_article = first
         if (
             first > 0
-            and words.gap[first] <= NEWLINE
+            and words.gap[first] <= SOFT
             and articles[first - 1]
             and (analyses[first - 1].arabic_article or self._sun_article(words, first - 1))
         ):
@@ -888,13 +942,15 @@ class Scanner:
     ) -> int | None:
         """The last word of ``<name> [in|fi|en] <country>`` after a span, if the text has it."""
         probe = last + 1
-        if probe < len(words) and words.gap[probe] <= NEWLINE:
-            units = analyses[probe].units
-            if units and units[0].kind is TokenKind.FUNCTION:
-                probe += 1
-        while probe < len(words) and articles[probe] and words.gap[probe] <= NEWLINE:
+        if (
+            probe < len(words)
+            and words.gap[probe] <= SOFT
+            and analyses[probe].units[:1] == (_FUNCTION_UNIT,)
+        ):
             probe += 1
-        if probe >= len(words) or words.gap[probe] > NEWLINE:
+        while probe < len(words) and articles[probe] and words.gap[probe] <= SOFT:
+            probe += 1
+        if probe >= len(words) or words.gap[probe] > SOFT:
             return None
         units = analyses[probe].units
         if len(units) == 1 and units[0].kind is TokenKind.COUNTRY:
@@ -910,7 +966,7 @@ class Scanner:
             index, gap = last + 1, words.gap[last + 1] if last + 1 < len(words) else HARD
         else:
             index, gap = first - 1, words.gap[first]
-        if index < 0 or index >= len(words) or gap > NEWLINE:
+        if index < 0 or index >= len(words) or gap > SOFT:
             return None
         units = analyses[index].units
         if len(units) == 1 and units[0].kind is TokenKind.GENERIC and units[0].concept != "ibn":
@@ -1000,6 +1056,13 @@ def _document_countries(analyses: Sequence[_Analysis]) -> tuple[str, ...]:
     return tuple(
         code for code, count in ranked[:DOCUMENT_COUNTRIES] if count >= DOCUMENT_COUNTRY_SHARE * top
     )
+
+
+def _names_something(units: Sequence[_Unit]) -> bool:
+    """Units that can name a group: not unit words alone, not one place alone."""
+    if all(u.kind is TokenKind.GENERIC for u in units):
+        return False
+    return not (len(units) == 1 and units[0].kind is TokenKind.COUNTRY)
 
 
 def _agree(left: Result, right: Result) -> bool:
