@@ -60,9 +60,7 @@ class TestSiblingsAreKeptApart:
         assert result.decision is Decision.AMBIGUOUS
         assert {c.group.id for c in result.candidates} >= {"ast", "asb", "asd"}
 
-    def test_french_spelling_with_the_country_resolves_to_tunisia(
-        self, siblings: Resolver
-    ) -> None:
+    def test_french_spelling_with_the_country_resolves_to_tunisia(self, siblings: Resolver) -> None:
         result = siblings.resolve("Ansar al-Charia en Tunisie")
         assert result.decision is Decision.MATCH
         assert result.best is not None
@@ -76,7 +74,9 @@ class TestSiblingsAreKeptApart:
 
 
 class TestAcronyms:
-    @pytest.mark.parametrize(("query", "group_id"), [("JAK-T", "jak-t"), ("Jak T", "jak-t"), ("A.Q.I.M.", "aqim")])
+    @pytest.mark.parametrize(
+        ("query", "group_id"), [("JAK-T", "jak-t"), ("Jak T", "jak-t"), ("A.Q.I.M.", "aqim")]
+    )
     def test_registered_acronym_in_any_punctuation(
         self, siblings: Resolver, query: str, group_id: str
     ) -> None:
