@@ -132,31 +132,77 @@ def _gap_kind(gap: str) -> int:
     return SOFT if newlines else JOIN
 
 
+class _Gaps:
+    """Gap kinds between consecutive words, computed on first access (most are never read)."""
+
+    __slots__ = ("_cache", "_words")
+
+    def __init__(self, words: _Words) -> None:
+        self._words = words
+        self._cache: dict[int, int] = {}
+
+    def __getitem__(self, index: int) -> int:
+        found = self._cache.get(index)
+        if found is None:
+            words = self._words
+            if index == 0:
+                found = HARD
+            else:
+                gap = words.source[words.end[index - 1] : words.start[index]]
+                found = _GAP_KINDS.get(gap)
+                if found is None:
+                    if len(_GAP_KINDS) > 10_000:
+                        _GAP_KINDS.clear()
+                    found = _GAP_KINDS[gap] = _gap_kind(gap)
+            self._cache[index] = found
+        return found
+
+    def __setitem__(self, index: int, kind: int) -> None:
+        self._cache[index] = kind
+
+    def span(self, first: int, last: int) -> int:
+        """The least permeable gap before words ``first`` .. ``last``."""
+        return max(self[index] for index in range(first, last + 1))
+
+
+class _Flags:
+    """Per-word flags read from the character before the word."""
+
+    __slots__ = ("_chars", "_words")
+
+    def __init__(self, words: _Words, chars: frozenset[str]) -> None:
+        self._words = words
+        self._chars = chars
+
+    def __getitem__(self, index: int) -> bool:
+        words = self._words
+        start = words.start[index]
+        if start == 0 or (index > 0 and words.end[index - 1] != start - 1):
+            return False  # the gap before the word is not one character
+        return words.source[start - 1] in self._chars
+
+
+_GAP_KINDS: dict[str, int] = {}
+
+
 class _Words:
-    """The words of a text, column by column (offsets, text, the gap before each)."""
+    """The words of a text, column by column: offsets, text, and the gap before each."""
 
-    __slots__ = ("end", "gap", "hashtag", "hyphen", "start", "text")
+    __slots__ = ("end", "gap", "hashtag", "hyphen", "source", "start", "text")
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.start: list[int] = []
         self.end: list[int] = []
         self.text: list[str] = []
-        self.gap: list[int] = []
+        self.gap = _Gaps(self)
         """Gap kind before each word (HARD for the first)."""
-        self.hashtag: list[bool] = []
-        self.hyphen: list[bool] = []
-        """The gap before the word is one hyphen or apostrophe (ash-Sham, ud-Dawa)."""
+        self.hashtag = _Flags(self, frozenset("#"))
+        self.hyphen = _Flags(self, _INNER)
+        """The gap before the word is one hyphen or apostrophe (ash-Sham, JAK-T)."""
 
     def __len__(self) -> int:
         return len(self.text)
-
-    def add(self, start: int, end: int, text: str, gap: int, hashtag: bool, hyphen: bool) -> None:
-        self.start.append(start)
-        self.end.append(end)
-        self.text.append(text)
-        self.gap.append(gap)
-        self.hashtag.append(hashtag)
-        self.hyphen.append(hyphen)
 
 
 _GAP_WORD: Final = re.compile(
@@ -164,56 +210,36 @@ _GAP_WORD: Final = re.compile(
 )
 """A word with the gap before it and a possessive ending after it (``AQIM's``)."""
 _ANY_GLUED: Final = re.compile(r"[a-z]{3}[A-Z]{2,}[0-9]*(?!\w)")
-_GAP_INFO: dict[str, tuple[int, bool, bool]] = {}
-
-
-def _gap_info(gap: str) -> tuple[int, bool, bool]:
-    """Kind of a gap, whether it ends with ``#``, whether it is one hyphen or apostrophe."""
-    found = _GAP_INFO.get(gap)
-    if found is None:
-        if len(_GAP_INFO) > 10_000:
-            _GAP_INFO.clear()
-        found = _GAP_INFO[gap] = (
-            _gap_kind(gap),
-            gap.endswith("#"),
-            len(gap) == 1 and gap in _INNER,
-        )
-    return found
 
 
 def _words(text: str) -> _Words:
-    """The words of ``text`` with their offsets and the gap before each."""
-    words = _Words()
+    """The words of ``text`` with their offsets; gaps are classified when first read."""
+    words = _Words(text)
     starts, ends, texts = words.start, words.end, words.text
-    gaps, hashtags, hyphens = words.gap, words.hashtag, words.hyphen
-    info = _GAP_INFO
     glued_ends = {match.end() for match in _ANY_GLUED.finditer(text)}
     position = 0
-    first = True
     for gap, word, possessive in _GAP_WORD.findall(text):
         start = position + len(gap)
         position = end = start + len(word)
-        kind, hashtag, hyphen = info.get(gap) or _gap_info(gap)
-        if first:
-            kind, first = HARD, False
-        if possessive:  # its own word, so that a name runs across it only if registered so
-            position += len(possessive)
-            words.add(start, end, word, kind, hashtag, hyphen)
-            words.add(end, position, POSSESSIVE_WORD, JOIN, False, False)
-            continue
         if glued_ends and end in glued_ends:
             glued = _GLUED.search(word)
             if glued is not None and len(word) > 4:
                 cut = start + glued.start()
-                words.add(start, cut, word[: glued.start()], kind, hashtag, hyphen)
-                words.add(cut, end, word[glued.start() :], HARD, False, False)
-                continue
-        starts.append(start)
-        ends.append(end)
-        texts.append(word)
-        gaps.append(kind)
-        hashtags.append(hashtag)
-        hyphens.append(hyphen)
+                starts += (start, cut)
+                ends += (cut, end)
+                texts += (word[: glued.start()], word[glued.start() :])
+                words.gap[len(texts) - 1] = HARD
+                word = ""
+        if word:
+            starts.append(start)
+            ends.append(end)
+            texts.append(word)
+        if possessive:  # its own word, so that a name runs across it only if registered so
+            position += len(possessive)
+            starts.append(end)
+            ends.append(position)
+            texts.append(POSSESSIVE_WORD)
+            words.gap[len(texts) - 1] = JOIN
     return words
 
 
@@ -272,10 +298,11 @@ def _analyse_word(word: str) -> _Analysis:
 
 def _acronym_suffixes(words: _Words, analyses: list[_Analysis]) -> None:
     """``JAK-T``, ``AAS-D``, ``PFLP-GC``: a short capital part after an acronym is part of it."""
-    for index in range(1, len(words)):
-        text = words.text[index]
+    texts = words.text
+    for index in [i for i, t in enumerate(texts) if len(t) <= 2 and t.isupper()]:
+        text = texts[index]
         if (
-            len(text) <= 2
+            index > 0
             and words.hyphen[index]
             and text.isupper()
             and text.isascii()
@@ -325,11 +352,16 @@ def _analyse(word: str) -> _Analysis:
     )
 
 
+_CAPITALS_RUN: Final = re.compile(r"[A-Z]{2,}[^a-z]{1,12}?[A-Z]{2,}[^a-z]{1,12}?[A-Z]{2,}")
+
+
 def _shouting(words: _Words) -> list[int]:
     """Indexes of words in a run of three or more words in capitals (headlines, banners).
 
     Digits do not break a run; punctuation and paragraphs do.
     """
+    if _CAPITALS_RUN.search(words.source) is None:
+        return []
     texts, gaps = words.text, words.gap
     capitals = [i for i, t in enumerate(texts) if t.isupper() and len(t) >= 2 and t.isascii()]
     out: list[int] = []
@@ -712,13 +744,14 @@ class Scanner:
                         seen.add((span.first, span.last))
                         spans.append(span)
                 following: list[Trie] = []
-                while not following:
+                previous_word = word
+                while True:
                     position += 1
                     if position >= len(analyses[word].units):
                         word += 1
-                        while word < total and articles[word] and words.gap[word] < HARD:
+                        while word < total and articles[word]:
                             word += 1
-                        if word >= total or words.gap[word] >= HARD or words.hashtag[word]:
+                        if word >= total:
                             break
                         position = 0
                         if not analyses[word].units:
@@ -733,6 +766,12 @@ class Scanner:
                             child = node.get(key)
                             if isinstance(child, dict):
                                 following.append(child)
+                    if (
+                        following
+                        and word != previous_word
+                        and (words.gap.span(previous_word + 1, word) >= HARD or words.hashtag[word])
+                    ):
+                        following = []
                     break
                 if not following:
                     break
@@ -1129,15 +1168,13 @@ def _same_or_better(base: Result, wider: Result) -> bool:
 
 def _select(resolved: Iterable[_Resolved]) -> list[_Resolved]:
     """Non-overlapping mentions: longest span first, then MATCH before AMBIGUOUS, best score."""
-    ranked = sorted(
-        resolved,
-        key=lambda r: (
-            -(r.end - r.start),
-            _DECISION_RANK[r.result.decision],
-            -(r.result.best.score if r.result.best else 0.0),
-            r.start,
-        ),
-    )
+    keyed = []
+    for item in resolved:
+        best = item.result.best
+        rank = _DECISION_RANK[item.result.decision]
+        keyed.append((item.start - item.end, rank, -best.score if best else 0.0, item.start, item))
+    keyed.sort(key=lambda k: k[:4])
+    ranked = [k[4] for k in keyed]
     starts: list[int] = []
     ends: list[int] = []
     chosen: list[_Resolved] = []
