@@ -396,6 +396,10 @@ class _Terminal:
     ``Jihad`` a common noun)."""
     spellings: frozenset[str] | None
     """For one-word names keyed phonetically: the registered spellings (folded)."""
+    article: bool = False
+    """Some such name starts with the Arabic article (``al-Qaida``): a mention then includes
+    an article written before it (``al Qaeda``, ``El Qaïda``), but not Spanish ``El`` before
+    ``Estado Islámico``."""
 
     def merge(self, other: _Terminal) -> _Terminal:
         spellings = (
@@ -403,7 +407,7 @@ class _Terminal:
             if self.spellings is None or other.spellings is None
             else self.spellings | other.spellings
         )
-        return _Terminal(self.bare_ok or other.bare_ok, spellings)
+        return _Terminal(self.bare_ok or other.bare_ok, spellings, self.article or other.article)
 
     def accepts(self, unit: _Unit) -> bool:
         if self.spellings is None or unit.text in self.spellings:
@@ -561,11 +565,13 @@ class Scanner:
             analyses.append(analysis)
         _acronym_suffixes(words, analyses)
         units: list[_Unit] = []
-        leading_article = False
+        leading_article = arabic_article = False
         for index, analysis in enumerate(analyses):
-            if analysis.article or (analysis.sun and self._sun_article(words, index)):
+            sun = analysis.sun and self._sun_article(words, index)
+            if analysis.article or sun:
                 if not units:
                     leading_article = True
+                    arabic_article = arabic_article or analysis.arabic_article or sun
                 continue
             for unit in analysis.units:
                 if unit is _FUNCTION_UNIT and (not units or units[-1] is _FUNCTION_UNIT):
@@ -585,7 +591,9 @@ class Scanner:
             and content[0].acronym is None
         )
         single = len(units) == 1 and units[0].kind is TokenKind.DISTINCTIVE and not units[0].acronym
-        terminal = _Terminal(bare_ok, frozenset((units[0].text,)) if single else None)
+        terminal = _Terminal(
+            bare_ok, frozenset((units[0].text,)) if single else None, arabic_article
+        )
         variants: list[list[str]] = [[]]
         for unit in units:
             variants = [[*v, key] for v in variants for key in unit.keys][:MAX_VARIANTS]
@@ -739,6 +747,7 @@ class Scanner:
                         begin,
                         word,
                         bare_ok=any(t.bare_ok for t in terminals),
+                        article=any(t.article for t in terminals),
                     )
                     if span is not None and (span.first, span.last) not in seen:
                         seen.add((span.first, span.last))
@@ -788,6 +797,7 @@ class Scanner:
         last: int,
         *,
         bare_ok: bool,
+        article: bool,
     ) -> _Span | None:
         """A trie hit as a span: lower-case unit words trimmed, a leading Arabic article added."""
         lower_ends = self._lower_unit_word(analyses[first]) or self._lower_unit_word(analyses[last])
@@ -806,7 +816,8 @@ class Scanner:
                 return None  # "Tunisian army": a place and a description
         with_article = first
         if (
-            first > 0
+            article
+            and first > 0
             and words.gap[first] <= SOFT
             and articles[first - 1]
             and (analyses[first - 1].arabic_article or self._sun_article(words, first - 1))
