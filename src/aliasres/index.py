@@ -127,8 +127,10 @@ class CandidateIndex:
         )
         return [(choice, score / 100.0) for choice, score, _ in hits]
 
-    def candidates(self, query: NormalizedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Ids of the names worth ranking for ``query``: a few per group, ``limit`` groups.
+    def candidates(
+        self, query: NormalizedName, limit: int = MAX_CANDIDATES
+    ) -> list[tuple[int, float]]:
+        """(name id, pre-score) of the names worth ranking: a few per group, ``limit`` groups.
 
         A name's pre-score estimates its token agreement with the query from the keys they
         share: the weight of shared keys over the mean of both names' total weights (a
@@ -169,15 +171,15 @@ class CandidateIndex:
         for name_id in self.folded.get(query.folded, ()) if query.folded else ():
             estimate[name_id] = 3.0
         ranked = sorted(estimate.items(), key=lambda item: (-item[1], item[0]))
-        chosen: list[int] = []
+        chosen: list[tuple[int, float]] = []
         per_group: dict[int, int] = {}
-        for name_id, _ in ranked:
+        for name_id, prescore in ranked:
             group = self.names[name_id].group
             seen = per_group.get(group, 0)
             if seen >= NAMES_PER_GROUP or (seen == 0 and len(per_group) >= limit):
                 continue
             per_group[group] = seen + 1
-            chosen.append(name_id)
+            chosen.append((name_id, prescore))
         return chosen
 
 

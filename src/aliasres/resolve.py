@@ -29,6 +29,13 @@ RIVAL_MARGIN = 0.06
 """A different group scoring within this margin of the best makes the decision AMBIGUOUS."""
 
 
+PRESCORE_MARGIN = 0.3
+"""Ranking stops at the first name whose index pre-score is this far below the best score so
+far: the pre-score (shared keys only) rarely underestimates a score by more than this."""
+EXPLAINED_MINIMUM = 3
+"""Groups scored before ranking may stop early, so that rivals are always looked at."""
+
+
 class Decision(enum.Enum):
     """What the resolver concludes about a name."""
 
@@ -155,13 +162,17 @@ class Resolver:
         """Every candidate group with the score of its best name, best first."""
         scorer = QueryScorer(PreparedName.of(query, self.index.weight), country)
         best: dict[int, _Scored] = {}
-        for name_id in self.index.candidates(query, MAX_CANDIDATES):
+        top = 0.0
+        for name_id, prescore in self.index.candidates(query, MAX_CANDIDATES):
+            if prescore < top - PRESCORE_MARGIN and len(best) >= EXPLAINED_MINIMUM:
+                break  # pre-scores only fall from here: nothing left can come near the best
             entry = self.index.names[name_id]
             group = self.registry.groups[entry.group]
             score, _ = scorer.score(self.index.prepared[name_id], group, entry.text, entry.kind)
             current = best.get(entry.group)
             if current is None or score > current.score:
                 best[entry.group] = _Scored(score, group, name_id)
+            top = max(top, score)
         ranked = sorted(best.values(), key=lambda scored: (-scored.score, scored.group.id))
         return scorer, [scored for scored in ranked if scored.score > 0.0]
 
