@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from aliasres.normalize import NormalizedName, Token
     from aliasres.registry import Registry
     from aliasres.resolve import Candidate, Resolver, Result
+    from aliasres.scan import Mention
 
 EXIT_CODES = """\b
 Exit status:
@@ -306,6 +307,129 @@ def _quote(text: str) -> str:
 
 def _json_line(data: object) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+# -- scan --------------------------------------------------------------------------------------
+
+
+@cli.command("scan")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE...",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+)
+@click.option(
+    "--country",
+    "-c",
+    metavar="CC",
+    callback=_country_option,
+    help="Country the texts are about, ISO 3166-1 alpha-2 (TN, DZ...): decides between "
+    "sibling groups [default: the countries each text names most often].",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "jsonl", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format: one line per mention; jsonl adds candidates and notes.",
+)
+@click.option(
+    "--highlight",
+    is_flag=True,
+    help="Text format: print each text with its mentions marked [like this](group-id), "
+    "in colour on a terminal, instead of one line per mention.",
+)
+def scan_command(
+    files: tuple[str, ...], country: str | None, output_format: str, highlight: bool
+) -> None:
+    """Find the group names in texts (articles, posts) and resolve each one.
+
+    FILE '-' reads standard input. Texts are read as UTF-8; offsets are character offsets
+    into the text as read (text[start:end] is the mention). Mentions never overlap: the
+    longest name wins ("Ansar al-Sharia in Tunisia", not "Ansar al-Sharia" + "Tunisia").
+    Acronyms the text defines ("Jund al-Khilafah in Tunisia (JAK-T)") apply to their later
+    uses, and an ambiguous name is decided by the country the text is about when it can be.
+
+    Text lines read: file:start-end, decision, group id (canonical name) or the ambiguous
+    candidates, then the mention as written. csv has the columns file, start, end, text,
+    decision, group_id, name, score, via; jsonl one object per mention with its candidates.
+
+    Exits 0 when every file was scanned, whatever was found; 1 when a file cannot be read.
+
+    \b
+    Examples:
+      aliasres scan article.txt
+      aliasres scan --country TN --format jsonl news/*.txt > mentions.jsonl
+      cat story.txt | aliasres scan - --highlight
+    """
+    from aliasres.scan import default_scanner
+
+    scanner = default_scanner(_state().resolver)
+    writer: Any = None  # a csv writer
+    if output_format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(
+            ["file", "start", "end", "text", "decision", "group_id", "name", "score", "via"]
+        )
+    for path in files:
+        text = _read_text(path)
+        mentions = scanner.scan(text, country=country)
+        if output_format == "text" and highlight:
+            click.echo(_highlighted(text, mentions))
+            continue
+        for mention in mentions:
+            data = mention.to_dict()
+            if writer is not None:
+                row = [path, *(data[k] for k in ("start", "end", "text", "decision"))]
+                row += [data["group_id"] or "", data["name"] or "", data["score"], data["via"]]
+                writer.writerow(row)
+            elif output_format == "jsonl":
+                click.echo(_json_line({"file": path, **data}))
+            else:
+                click.echo(_mention_line(path, mention))
+
+
+def _read_text(path: str) -> str:
+    data = _read_stdin() if path == "-" else Path(path).read_bytes()
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        what = "standard input" if path == "-" else path
+        line = data[: error.start].count(b"\n") + 1
+        _fail(f"{what} is not UTF-8 (line {line}, byte {error.start}); convert it first")
+
+
+def _mention_line(path: str, mention: Mention) -> str:
+    decision = mention.decision.value
+    head = f"{path}:{mention.start}-{mention.end}\t"
+    head += click.style(f"{decision:<9}", fg=DECISION_COLOURS[decision])
+    group = mention.group
+    if group is not None:
+        target = f"{click.style(group.id, bold=True)} ({group.name}) {mention.score:.3f}"
+    else:
+        target = "one of " + ", ".join(c.group.id for c in mention.candidates)
+    return f"{head}\t{target}\t{_quote(mention.text)}"
+
+
+def _highlighted(text: str, mentions: Sequence[Mention]) -> str:
+    parts: list[str] = []
+    cursor = 0
+    for mention in mentions:
+        parts.append(text[cursor : mention.start])
+        colour = DECISION_COLOURS[mention.decision.value]
+        label = mention.group_id or "?" + "|".join(c.group.id for c in mention.candidates[:3])
+        parts.append(click.style(f"[{mention.text}]", fg=colour, bold=True))
+        parts.append(click.style(f"({label})", dim=True))
+        cursor = mention.end
+    parts.append(text[cursor:])
+    return "".join(parts)
 
 
 # -- explain and normalize -----------------------------------------------------------------------
