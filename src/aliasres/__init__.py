@@ -10,6 +10,7 @@ from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Sour
 from aliasres.normalize import NormalizedName, Token, TokenKind, normalize, phonetic_key
 from aliasres.registry import Registry, packaged_registry_path
 from aliasres.resolve import Candidate, Decision, Resolver, Result, default_resolver, resolve
+from aliasres.scan import Mention, scan
 from aliasres.score import Explanation
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ __all__ = [
     "Decision",
     "Explanation",
     "Group",
+    "Mention",
     "NormalizedName",
     "Problem",
     "QueryError",
@@ -41,4 +43,5 @@ __all__ = [
     "packaged_registry_path",
     "phonetic_key",
     "resolve",
+    "scan",
 ]
