@@ -136,11 +136,29 @@ class TestContract:
         assert "function:of" in result.trace
         assert "article:al-" in result.trace
 
-    @pytest.mark.parametrize("text", ["", "   ", "---", "al", "the of and", "ـــ", "🙂"])
+    @pytest.mark.parametrize("text", ["", "   ", "---", "ـــ", "🙂"])
     def test_empty(self, text: str) -> None:
         result = normalize(text)
         assert result.is_empty
         assert result.key == result.core_key == result.folded == ""
+
+    @pytest.mark.parametrize(
+        ("text", "folded"),
+        [("al", "al"), ("the of and", "the of and"), ("Mit", "mit"), ("في", "fi"), ("Al-", "al")],
+    )
+    def test_function_words_alone_are_kept(self, text: str, folded: str) -> None:
+        """A name of function words only keeps them as tokens rather than becoming empty."""
+        result = normalize(text)
+        assert result.folded == folded
+        assert all(t.kind is TokenKind.DISTINCTIVE for t in result.tokens)
+        assert "function-words-kept" in result.trace
+
+    @pytest.mark.parametrize("text", ["MIT", "THE", "AL"])
+    def test_capitalised_function_word_alone_is_an_acronym(self, text: str) -> None:
+        """OFAC lists MIT as an alias: a short all-capital function word alone is an acronym."""
+        result = normalize(text)
+        assert result.acronym == text
+        assert result.key == "k:#" + text
 
     @pytest.mark.parametrize(
         ("text", "script"),

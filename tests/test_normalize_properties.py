@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from aliasres import TokenKind, normalize
 from aliasres.lexicon import load_lexicon
-from aliasres.normalize import clear_caches
+from aliasres.normalize import clear_caches, fold
 
 load_lexicon()  # compile once, outside any example's deadline
 
@@ -79,6 +79,14 @@ def test_total_on_odd_text(text: str) -> None:
 def test_total_on_long_text(text: str) -> None:
     assert len(text) == 10_000
     normalize(text)
+
+
+@given(st.one_of(any_text, odd_text, st.text(alphabet="ALTHEOFDImitwa -'في", max_size=12)))
+def test_letters_never_normalise_to_nothing(text: str) -> None:
+    """A name with a letter keeps a token or is an acronym, even if it is all function words."""
+    result = normalize(text)
+    if any(c.isalpha() for c in fold(text)):  # a letter survives character folding
+        assert result.tokens or result.acronym is not None
 
 
 @given(st.one_of(any_text, odd_text, golden_name))

@@ -524,12 +524,20 @@ def _next_content(raws: list[str], index: int, lexicon: Lexicon) -> str | None:
     return None
 
 
-def _words(folded: str, lexicon: Lexicon, cased: dict[str, str], shouting: bool) -> list[_Word]:
+def _raws(folded: str) -> tuple[list[str], list[str] | None]:
+    """The words of the folded text and, unless all are ASCII, their scripts."""
     if folded.isascii():
-        raws = folded.split()
-        scripts: list[str] | None = None
-    else:
-        raws, scripts = _split_scripts(folded)
+        return folded.split(), None
+    return _split_scripts(folded)
+
+
+def _words(
+    raws: list[str],
+    scripts: list[str] | None,
+    lexicon: Lexicon,
+    cased: dict[str, str],
+    shouting: bool,
+) -> list[_Word]:
     last = len(raws) - 1
     words: list[_Word] = []
     for index, raw in enumerate(raws):
@@ -606,6 +614,28 @@ def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> Normal
     return NormalizedName(name, token.text, (token,), (form,), form, (), script, _dedupe(trace))
 
 
+_LETTERS_ONLY: Final = re.compile("[^A-Za-z]+")
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _function_word_token(raw: str, script: str) -> Token | None:
+    """A function word kept as a distinctive token: for names made of function words only.
+
+    A name never normalises to nothing because all its words are function words (``Mit``,
+    ``The``, ``في``); the words are kept as written, keyed by their consonant skeleton.
+    """
+    if script == "arabic":
+        word = arabic.fold_letters(raw)
+        text = arabic.romanize(word)
+        key = arabic.skeleton(word) or "A"
+    else:
+        text = raw
+        key = skeleton(latin_surface(raw))
+    if not text or not key:
+        return None
+    return Token(text, key, (), TokenKind.DISTINCTIVE, DISTINCTIVE_WEIGHT, None)
+
+
 def _normalize(name: str) -> NormalizedName:
     lexicon = load_lexicon()
     script = detect_script(name)
@@ -621,7 +651,8 @@ def _normalize(name: str) -> NormalizedName:
     trace += fold_trace
     shouting = len(text) > 6 and text.isupper()
     cased = {} if shouting or text.islower() else _cased_words(text)
-    words = _words(folded, lexicon, cased, shouting)
+    raws, scripts = _raws(folded)
+    words = _words(raws, scripts, lexicon, cased, shouting)
     tokens: list[Token] = []
     items: list[str] = []
     units: list[acr.Unit] = []
@@ -631,6 +662,14 @@ def _normalize(name: str) -> NormalizedName:
         items += word.items
         if word.initial:
             units.append((word.initial, word.role))
+    if not tokens and raws:
+        capitals = _LETTERS_ONLY.sub("", text)
+        if len(raws) == 1 and 2 <= len(capitals) <= 6 and capitals.isupper():
+            return _acronym_name(name, acr.canonical(capitals), script, trace)  # MIT, THE
+        tokens = [t for t in map(_function_word_token, raws, scripts or ["latin"] * len(raws)) if t]
+        items = [_item(t) for t in tokens]
+        if tokens:
+            trace.append("function-words-kept")
     tokens, phrase_trace = _phrases(tokens, items, lexicon)
     trace += phrase_trace
     countries = _dedupe([t.concept for t in tokens if t.kind is _COUNTRY and t.concept])
@@ -734,4 +773,5 @@ def clear_caches() -> None:
     latin_surface_traced.cache_clear()
     for cache in (_latin_word, _arabic_word, _other_word, _sun_article_word, _phrase_piece):
         cache.cache_clear()
+    _function_word_token.cache_clear()
     _lower_acronym.cache_clear()
