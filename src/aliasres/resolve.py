@@ -202,11 +202,21 @@ class Resolver:
             if other.score >= REVIEW_BAND
             and other.score >= top.score - RIVAL_MARGIN
             and not (other.score < top.score and self._are_related(top.group, other.group))
+            and self._can_rival(query, top, other)
         )
         if rivals:
             return Result(name, Decision.AMBIGUOUS, shown, query, country, rivals=rivals)
         decision = Decision.MATCH if top.score >= MATCH_BAND else Decision.NO_MATCH
         return Result(name, decision, shown, query, country)
+
+    def _can_rival(self, query: NormalizedName, top: _Scored, other: _Scored) -> bool:
+        """A group whose name the query spells exactly is only rivalled by groups carrying the
+        same key: words the query has and the rival lacks (a generic word, a place) or has in
+        another order are evidence, even when they weigh little in the score.
+        """
+        if self.index.names[top.name_id].name.folded != query.folded:
+            return True
+        return self.index.prepared[other.name_id].key == self.index.prepared[top.name_id].key
 
     def _are_related(self, left: Group, right: Group) -> bool:
         return (left.id, right.id) in self._related
