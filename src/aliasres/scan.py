@@ -44,10 +44,11 @@ from typing import Final, NamedTuple
 import attrs
 from rapidfuzz import fuzz
 
+from aliasres import arabic
 from aliasres.fold import APOSTROPHES, has_arabic
 from aliasres.lexicon import TokenKind, load_lexicon
 from aliasres.model import Group
-from aliasres.normalize import normalize
+from aliasres.normalize import fold, normalize
 from aliasres.resolve import Candidate, Decision, Resolver, Result, default_resolver
 from aliasres.score import Explanation
 from aliasres.translit import ASSIMILATED_ARTICLES, assimilated_article
@@ -312,6 +313,22 @@ def _acronym_suffixes(words: _Words, analyses: list[_Analysis]) -> None:
             analyses[index] = _Analysis((unit,), False, False, True, starts=(False,))
 
 
+def _function_word(word: str) -> str | None:
+    """The lexicon id of a function word written alone (``article``, ``the``, ``in``...).
+
+    Asked of the lexicon, not of :func:`normalize`: a name made of function words only keeps
+    them as tokens, but inside a text they are function words.
+    """
+    lexicon = load_lexicon()
+    if word.isascii():
+        entry = lexicon.latin(fold(word)) if word.isalpha() else None
+    elif has_arabic(word):
+        entry = lexicon.arabic.get(arabic.lookup_form(arabic.fold_letters(word)))
+    else:
+        entry = None
+    return entry.id if entry is not None and entry.is_function else None
+
+
 def _analyse(word: str) -> _Analysis:
     """Normalise one written word on its own and describe its units."""
     name = normalize(word)
@@ -321,16 +338,18 @@ def _analyse(word: str) -> _Analysis:
             name.acronym.lower(), ("k:#" + name.acronym,), TokenKind.DISTINCTIVE, None, name.acronym
         )
         return _Analysis((unit,), False, False, True)
-    if not name.tokens:
-        lexicon = load_lexicon()
-        entry = lexicon.latin(name.folded or word.lower()) if word.isascii() else None
-        traces = name.trace
-        if any(t.startswith(("article:", "arabic:article", "arabic:sun-letter")) for t in traces):
+    function = _function_word(word)
+    if function is not None:
+        if function == "article":
             return _Analysis((), True, True, capitalised)
-        if entry is not None and entry.id == "the":
+        if function == "the":
             return _Analysis((), True, False, capitalised)
-        if any(t.startswith("function:") for t in traces):
-            return _Analysis((_FUNCTION_UNIT,), False, False, capitalised)
+        return _Analysis((_FUNCTION_UNIT,), False, False, capitalised)
+    if not name.tokens:
+        if any(
+            t.startswith(("article:", "arabic:article", "arabic:sun-letter")) for t in name.trace
+        ):
+            return _Analysis((), True, True, capitalised)
         return _EMPTY
     units: list[_Unit] = []
     for token in name.tokens:
@@ -527,6 +546,8 @@ class Scanner:
         self._results: dict[tuple[str, tuple[str, ...]], tuple[Result, str]] = {}
         self.resolver_calls = 0
         self._building: dict[str, _Analysis] = {}
+        self._spellings: dict[int, set[str]] = {}
+        """Registered spellings of the distinctive word that leads to a trie node (by id)."""
         self.group_concepts = [self._concepts(group) for group in resolver.registry.groups]
         self._group_position = {g.id: i for i, g in enumerate(resolver.registry.groups)}
         for group in resolver.registry.groups:
@@ -599,12 +620,14 @@ class Scanner:
             variants = [[*v, key] for v in variants for key in unit.keys][:MAX_VARIANTS]
         for keys in variants:
             node = self.trie
-            for key in keys:
+            for key, unit in zip(keys, units, strict=True):
                 child = node.get(key)
                 if not isinstance(child, dict):
                     child = {}
                     node[key] = child
                 node = child
+                if unit.kind is TokenKind.DISTINCTIVE and unit.acronym is None:
+                    self._spellings.setdefault(id(node), set()).add(unit.text)
             found = node.get(_TERMINAL)
             node[_TERMINAL] = found.merge(terminal) if isinstance(found, _Terminal) else terminal
         self.phrases += 1
@@ -777,6 +800,14 @@ class Scanner:
                                 following.append(child)
                     if (
                         following
+                        and current.kind is TokenKind.DISTINCTIVE
+                        and current.acronym is None
+                        and not analyses[word].capitalised
+                        and not _caseless(text, words.start[begin], words.end[word])
+                    ):
+                        following = [n for n in following if self._spelled(n, current.text)]
+                    if (
+                        following
                         and word != previous_word
                         and (words.gap.span(previous_word + 1, word) >= HARD or words.hashtag[word])
                     ):
@@ -925,6 +956,15 @@ class Scanner:
         unit = analysis.units[0]
         return unit.kind is TokenKind.FUNCTION or unit.concept == "ibn"
 
+    def _spelled(self, node: Trie, text: str) -> bool:
+        """A word in lower case continues a name only if spelled close to a registered one:
+        in cased prose a shared consonant skeleton is too weak (``Hamas that`` vs ``HAMAS
+        TV``)."""
+        spellings = self._spellings.get(id(node), ())
+        return text in spellings or any(
+            fuzz.ratio(text, spelling) >= SINGLE_WORD_SIMILARITY for spelling in spellings
+        )
+
     # -- resolution -----------------------------------------------------------------------------
 
     def resolve(self, surface: str, hints: tuple[str, ...] = ()) -> tuple[Result, str]:
@@ -1037,6 +1077,17 @@ class Scanner:
 
     # -- acronyms the text defines -------------------------------------------------------------
 
+    def _defines(self, text: str, mention: _Resolved, written: str, form: str) -> bool:
+        """Whether ``mention (ACR)`` defines ACR: the name's initials spell it, or ACR is not a
+        registered acronym (``Jund al-Khilafah in Tunisia (JKT)``). A registered acronym keeps
+        its own meaning after a name it does not abbreviate."""
+        if form not in self.resolver.index.acronyms:
+            return True
+        if form in normalize(text[mention.start : mention.end]).acronyms:
+            return True
+        own, _ = self.resolve(written)
+        return own.decision is not Decision.MATCH or _agree(own, mention.result)
+
     def _apply_definitions(
         self, text: str, words: _Words, chosen: list[_Resolved]
     ) -> list[_Resolved]:
@@ -1051,6 +1102,8 @@ class Scanner:
             if form is None:
                 continue
             defining = ends.get(len(text[: match.start()].rstrip(" \t\u00a0")))
+            if defining is not None and not self._defines(text, defining, match.group(1), form):
+                defining = None
             if defining is None and not _spells_initials(words, word_ends, match.start(), form):
                 continue
             by_form.setdefault(form, []).append((match.start(1), defining))
