@@ -326,3 +326,63 @@ def test_non_groups_file_texts_are_not_matched_in_a_sentence() -> None:
             if m.decision is Decision.MATCH and m.text != "ISIS"  # the coalition names ISIS
         ]
         assert matched == [], item["text"]
+
+
+class TestCli:
+    TEXT = "AQIM and the Uqba bin Nafi battalion. Jund al-Khilafa (JKT) struck; JKT again.\n"
+
+    def _run(self, tmp_path: Path, *args: str, stdin: str | None = None) -> Any:
+        from click.testing import CliRunner
+
+        from aliasres.cli import cli
+
+        path = tmp_path / "story.txt"
+        path.write_text(self.TEXT, encoding="utf-8")
+        argv = [a.replace("FILE", str(path)) for a in args]
+        return CliRunner().invoke(cli, ["scan", *argv], input=stdin)
+
+    def test_text_lines(self, tmp_path: Path) -> None:
+        result = self._run(tmp_path, "FILE")
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert len(lines) == 5
+        assert lines[0].endswith('"AQIM"')
+        assert ":0-4\tmatch" in lines[0]
+        assert "al-qaida-islamic-maghreb (al-Qa'ida in the Islamic Maghreb)" in lines[0]
+        assert "ambiguous" in lines[2]
+        assert "one of" in lines[2]
+
+    def test_jsonl_with_country(self, tmp_path: Path) -> None:
+        import json
+
+        result = self._run(tmp_path, "FILE", "--format", "jsonl", "--country", "dz")
+        assert result.exit_code == 0, result.output
+        rows = [json.loads(line) for line in result.output.splitlines()]
+        assert [r["group_id"] for r in rows] == [AQIM, UQBA, JAKA, JAKA, JAKA]
+        assert rows[0]["file"].endswith("story.txt")
+        assert self.TEXT[rows[1]["start"] : rows[1]["end"]] == rows[1]["text"]
+        assert rows[3]["via"] == "defined-acronym"
+
+    def test_csv_from_standard_input(self, tmp_path: Path) -> None:
+        import csv
+        import io
+
+        result = self._run(tmp_path, "-", "--format", "csv", stdin=self.TEXT)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader(io.StringIO(result.output)))
+        assert rows[0]["file"] == "-"
+        assert (rows[0]["start"], rows[0]["end"], rows[0]["text"]) == ("0", "4", "AQIM")
+        assert rows[1]["group_id"] == UQBA
+
+    def test_highlight(self, tmp_path: Path) -> None:
+        result = self._run(tmp_path, "FILE", "--highlight")
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("[AQIM](al-qaida-islamic-maghreb) and the [Uqba bin")
+
+    def test_bad_country_and_bad_encoding(self, tmp_path: Path) -> None:
+        assert self._run(tmp_path, "FILE", "--country", "XX").exit_code == 2
+        bad = tmp_path / "bad.txt"
+        bad.write_bytes(b"\xff\xfe AQIM")
+        result = self._run(tmp_path, str(bad))
+        assert result.exit_code == 1
+        assert "not UTF-8" in result.output
