@@ -158,3 +158,20 @@ class TestPackagedRegistry:
         assert result.best is not None
         related = {g.id for _, g in aliasres.default_resolver().related(result.best.group.id)}
         assert any("maghreb" in group_id for group_id in related)
+
+
+class TestAcronymExpansion:
+    def test_an_acronym_in_a_name_pairs_with_the_words_it_abbreviates(self) -> None:
+        resolver = Resolver(
+            Registry.from_names(
+                {
+                    "iswap": ["ISIS West Africa Province"],
+                    "isil": ["Islamic State of Iraq and the Levant"],
+                }
+            )
+        )
+        result = resolver.resolve("Islamic State of Iraq and Syria West Africa Province")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "iswap"
+        assert "acronym-expansion" in str(result.best.explanation)

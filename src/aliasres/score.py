@@ -46,6 +46,8 @@ EXACT_ACRONYM = 0.97
 """An acronym-shaped query equal to a registered acronym."""
 DERIVED_ACRONYM = 0.86
 """An acronym-shaped query equal to the initials of a registered name."""
+ACRONYM_EXPANSION = 0.9
+"""An acronym token paired with the words it abbreviates (ISIS ~ Islamic State of Iraq and Sham)."""
 PROBABLE_ACRONYM = 0.8
 """A short word in capitals equal to the initials of a registered name: below the match band."""
 PROBE_MAX_LETTERS = 6
@@ -268,6 +270,7 @@ class QueryScorer:
             else:
                 similarity, rule = pair_similarity(q_tokens[i], n_tokens[j])
                 matched.append((i, j, similarity, rule))
+        expansions = _expand_acronyms(q_tokens, free_q, n_tokens, free_n)
         if free_q and free_n:
             options = sorted(
                 (
@@ -292,6 +295,13 @@ class QueryScorer:
                 pairs.append(
                     TokenPair(q_tokens[i].text, n_tokens[j].text, rule, similarity, weight)
                 )
+        for q_run, n_run in expansions:
+            weight = (sum(q_weights[i] for i in q_run) + sum(n_weights[j] for j in n_run)) / 2
+            earned += ACRONYM_EXPANSION * weight
+            if pairs is not None:
+                left = " ".join(q_tokens[i].text for i in q_run)
+                right = " ".join(n_tokens[j].text for j in n_run)
+                pairs.append(TokenPair(left, right, "acronym-expansion", ACRONYM_EXPANSION, weight))
         for i in free_q:
             q_token = q_tokens[i]
             if q_token.kind is TokenKind.COUNTRY and q_token.concept in group.countries:
@@ -325,6 +335,54 @@ class QueryScorer:
         if total <= 0.0:
             return 0.0
         return min(1.0, earned / total)
+
+
+def _expand_acronyms(
+    q_tokens: tuple[Token, ...], free_q: list[int], n_tokens: tuple[Token, ...], free_n: list[int]
+) -> list[tuple[list[int], list[int]]]:
+    """Pair an acronym token on one side with the run of words it abbreviates on the other.
+
+    ``ISIS`` in "ISIS West Africa Province" stands for "Islamic State of Iraq and Syria" in
+    "Islamic State of Iraq and Syria West Africa Province": a run of consecutive unpaired
+    words whose initials spell the acronym. Pairs found are removed from ``free_q``/``free_n``.
+    """
+    found: list[tuple[list[int], list[int]]] = []
+    for tokens, free, other_tokens, other_free, acronym_side_is_query in (
+        (q_tokens, free_q, n_tokens, free_n, True),
+        (n_tokens, free_n, q_tokens, free_q, False),
+    ):
+        for index in list(free):
+            letters = _acronym_letters(tokens[index])
+            if not letters or index not in free:
+                continue
+            run = _initials_run(letters, other_tokens, other_free)
+            if run is None:
+                continue
+            free.remove(index)
+            for other in run:
+                other_free.remove(other)
+            found.append(([index], run) if acronym_side_is_query else (run, [index]))
+    return found
+
+
+def _acronym_letters(token: Token) -> str:
+    if not token.key.startswith("#"):
+        return ""
+    return "".join(char for char in token.key[1:] if char.isalpha())
+
+
+def _initials_run(letters: str, tokens: tuple[Token, ...], free: list[int]) -> list[int] | None:
+    """Positions of consecutive free tokens whose initials spell ``letters``, if any."""
+    if len(letters) < 2:
+        return None
+    size = len(letters)
+    for start in range(len(tokens) - size + 1):
+        run = list(range(start, start + size))
+        if all(i in free for i in run) and all(
+            tokens[i].text[:1].upper() == letter for i, letter in zip(run, letters, strict=True)
+        ):
+            return run
+    return None
 
 
 def acronym_probe(query: NormalizedName) -> tuple[str, bool] | None:
