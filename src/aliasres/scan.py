@@ -284,6 +284,8 @@ class _Analysis(NamedTuple):
     """A registry phrase may start here and the word looks like a name (capital, acronym)."""
     weak: bool = False
     """A registry phrase may start here, but the word is in lower case."""
+    root: tuple[Trie, ...] = ()
+    """The trie nodes its first starting unit leads to (filled in with ``starts``)."""
 
 
 _FUNCTION_UNIT: Final = _Unit("", (FUNCTION_KEY,), TokenKind.FUNCTION, None, None)
@@ -646,8 +648,12 @@ class Scanner:
             )
             begins = any(starts)
             strong = begins and (found.capitalised or any(u.acronym for u in found.units))
+            nodes: tuple[Trie, ...] = ()
+            if begins:
+                unit = found.units[starts.index(True)]
+                nodes = tuple(c for c in (root.get(k) for k in unit.keys) if isinstance(c, dict))
             found = self._words[text] = found._replace(
-                starts=starts, strong=strong, weak=begins and not strong
+                starts=starts, strong=strong, weak=begins and not strong, root=nodes
             )
         return found
 
@@ -748,12 +754,11 @@ class Scanner:
         spans: list[_Span] = []
         seen: set[tuple[int, int]] = set()
         total = len(words)
-        root = self.trie
         for begin in self._begins(text, words, analyses, articles):
-            units = analyses[begin].units
-            first_unit = analyses[begin].starts.index(True)
-            unit = units[first_unit]
-            frontier = [c for c in (root.get(k) for k in unit.keys) if isinstance(c, dict)]
+            analysis = analyses[begin]
+            first_unit = analysis.starts.index(True)
+            unit = analysis.units[first_unit]
+            frontier = list(analysis.root)
             word, position, previous_function = begin, first_unit, False
             while frontier:
                 terminals = [
