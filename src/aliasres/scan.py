@@ -6,27 +6,34 @@ built once per resolver and keeps what every scan reads:
 
 * a **phrase index**: every registry name is cut into words by the same tokeniser that cuts
   the text, each word is normalised on its own, and the name's sequence of word keys (lexicon
-  concept or phonetic key, alternate readings included; function words reduced to one
-  ``f`` marker, articles dropped) goes into a trie keyed by its first unit. Scanning walks the
-  trie from each word of the text, so the cost is linear in the text and a text word that no
-  registry name starts with costs one dictionary look-up;
+  concept or phonetic key, alternate readings included; a run of function words is one ``f``
+  unit, a possessive ``'s`` a ``p`` unit, articles dropped) goes into a trie. Scanning walks
+  the trie from each name-like word of the text (capitalised, an acronym, Arabic script; any
+  word in a sentence without capitals), so the cost is linear in the text;
 * per-word analyses and resolver answers, cached by written form.
 
-Candidate spans are the trie's hits (exact and near-exact: same keys under any reading),
-capitalised name-like runs that contain a unit word (Brigade, Katibat, Front, Army...) and a
-word the registry knows, and acronyms the text defines in parentheses. Only candidates go to
-the resolver, each distinct surface once. Then the document's context applies:
+"Near-exact" means the same keys under some reading, with two limits where a shared
+consonant skeleton is weak evidence: a one-word name must be spelled close to a registered
+spelling (``Their`` is not ``Turath``), and so must a lower-case word inside a name in cased
+prose. Names in capitals are indexed both as written and as words of ordinary text.
+
+Candidate spans are the trie's hits, capitalised runs that contain a unit word (Brigade,
+Katibat, Front, Army...) and a word the registry knows, and acronyms the text defines in
+parentheses. Registered acronyms are phrases of the index; acronyms the resolver would only
+derive from initials are not candidates (``WHO``, ``IMF`` in news prose are not groups). Only
+candidates go to the resolver, each distinct surface once. Then the document's context applies:
 
 * an AMBIGUOUS answer is retried with the countries the text is about (or ``country=``) as
   the hint; a MATCH that stays among the original candidates separates siblings
   (``Jund al-Khilafa`` in a Tunisian article is the Tunisian group);
-* ``Name (ACR)`` defines ACR for the rest of the text: later uses take the name's answer, and
-  an acronym the text defines for something that is not a registry group (``Ministry of
-  Interior (MOI)``) is not reported;
+* ``Name (ACR)`` defines ACR for the rest of the text: later uses take the name's answer
+  (unless ACR is a registered acronym that the name's initials do not spell), and an acronym
+  the text defines for something that is not a registry group (``Ministry of Interior
+  (MOI)``) is not reported;
 * a lower-case unit word after a name joins the mention only if the group's own names use
   that word (``Uqba bin Nafi battalion``, not ``AQIM battalion``); ``in <country>`` joins a
   name only when it decides an ambiguity (``Ansar al-Sharia in Tunisia``, but ``ISIS in
-  Tunisia`` is ISIS).
+  Tunisia`` is ISIS); a leading ``al``/``el`` joins when the registry name has the article.
 
 Overlapping candidates are settled longest first; mentions never overlap. The result does not
 depend on text beyond the mention's sentence, except through the two document-level hints
