@@ -14,8 +14,9 @@ built once per resolver and keeps what every scan reads:
 
 "Near-exact" means the same keys under some reading, with two limits where a shared
 consonant skeleton is weak evidence: a one-word name must be spelled close to a registered
-spelling (``Their`` is not ``Turath``), and so must a lower-case word inside a name in cased
-prose. Names in capitals are indexed both as written and as words of ordinary text.
+spelling (``Their``, ``But``, ``Hedi`` share keys with one-word names but are not them), and
+so must a lower-case word inside a name in cased prose (``Hamas that`` is not ``HAMAS TV``).
+Names in capitals are indexed both as written and as words of ordinary text.
 
 Candidate spans are the trie's hits, capitalised runs that contain a unit word (Brigade,
 Katibat, Front, Army...) and a word the registry knows, and acronyms the text defines in
