@@ -95,7 +95,8 @@ def _command_paths() -> list[str]:
 def test_every_command_has_help_with_an_example() -> None:
     """`--help` works on the group and on each command, and each shows an example."""
     assert set(_command_paths()) == {
-        "batch", "explain", "groups", "import-ofac", "normalize", "resolve", "scan", "show", "validate",
+        "batch", "explain", "groups", "import-ofac", "normalize", "resolve", "scan", "show",
+        "validate",
     }  # fmt: skip
     group_help = run(None, "--help")
     assert group_help.exit_code == 0
