@@ -175,3 +175,28 @@ class TestAcronymExpansion:
         assert result.best is not None
         assert result.best.group.id == "iswap"
         assert "acronym-expansion" in str(result.best.explanation)
+
+
+class TestThinEvidence:
+    """Evidence too thin for a MATCH still ranks the candidate, below the match band."""
+
+    REGISTRY = Registry.from_names(
+        {
+            "wafa": ["Wafa Humanitarian Organization"],
+            "hadid": ["al-Hadid"],
+            "mujao": ["Movement for Unity and Jihad in West Africa", "MUJAO"],
+        }
+    )
+
+    @pytest.mark.parametrize(("query", "group_id"), [("WHO", "wafa"), ("Hedi", "hadid")])
+    def test_initials_or_a_sound_alike_word_alone_are_not_a_match(
+        self, query: str, group_id: str
+    ) -> None:
+        result = Resolver(self.REGISTRY).resolve(query)
+        assert result.decision is Decision.NO_MATCH
+        assert result.best is not None
+        assert result.best.group.id == group_id
+
+    def test_a_registered_acronym_is_a_match(self) -> None:
+        result = Resolver(self.REGISTRY).resolve("MUJAO")
+        assert result.decision is Decision.MATCH

@@ -27,6 +27,9 @@ COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
 
+SOUND_RULES = frozenset({"same-key", "alternate-reading", "fuzzy"})
+"""Pair rules that rest on how words sound or look, not on what they are."""
+
 # Adjustments to the aligned score.
 ORDER_WEIGHT = 0.15
 """Share of the score that depends on word order (Jihad wal-Tawhid is not Tawhid wal-Jihad)."""
@@ -44,12 +47,13 @@ ALIAS_KIND_FACTOR = {
 }
 EXACT_ACRONYM = 0.97
 """An acronym-shaped query equal to a registered acronym."""
-DERIVED_ACRONYM = 0.86
-"""An acronym-shaped query equal to the initials of a registered name."""
+DERIVED_ACRONYM = 0.78
+"""An acronym-shaped query equal to the initials of a registered name: a suggestion, below the
+match band, because initials of thousands of names spell ordinary acronyms (WHO, IMF)."""
 ACRONYM_EXPANSION = 0.9
 """An acronym token paired with the words it abbreviates (ISIS ~ Islamic State of Iraq and Sham)."""
-PROBABLE_ACRONYM = 0.8
-"""A short word in capitals equal to the initials of a registered name: below the match band."""
+PROBABLE_ACRONYM = 0.72
+"""A short word in capitals equal to the initials of a registered name."""
 PROBE_MAX_LETTERS = 6
 
 
@@ -288,7 +292,12 @@ class QueryScorer:
                     matched.append((i, j, similarity, rule))
         earned = 0.0
         total = (sum(q_weights) + sum(n_weights)) / 2.0
+        one_word = len(q_tokens) == 1
         for i, j, similarity, rule in matched:
+            if one_word and rule in SOUND_RULES:
+                # A one-word query has no context to vouch for a sound-alike (Hedi ~ Hadid,
+                # Memri ~ Meamar), so the spelling itself must be close.
+                similarity = min(similarity, fuzz.ratio(q_tokens[i].text, n_tokens[j].text) / 100)
             weight = (q_weights[i] + n_weights[j]) / 2.0
             earned += similarity * weight
             if pairs is not None:
@@ -334,6 +343,9 @@ class QueryScorer:
                 )
         if total <= 0.0:
             return 0.0
+        if expansions and not matched:
+            # Initials alone (WHO ~ Wafa Humanitarian Organization) only suggest a candidate.
+            return min(DERIVED_ACRONYM, earned / total)
         return min(1.0, earned / total)
 
 
