@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 
 from aliasres.errors import Problem, RegistryError
-from aliasres.model import Alias, AliasKind, Group, Source
+from aliasres.model import Alias, Group, Source
 
 PACKAGED_REGISTRY_NAME = "aliases.yaml"
 
@@ -184,7 +184,3 @@ class Registry:
         from aliasres.loader import dump_registry
 
         return dump_registry(self)
-
-    def weak_alias_texts(self, group_id: str) -> tuple[str, ...]:
-        """Aliases of ``group_id`` marked weak (vague or shared on their own)."""
-        return tuple(a.text for a in self[group_id].aliases if a.kind is AliasKind.WEAK)
