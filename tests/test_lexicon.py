@@ -49,6 +49,21 @@ class TestEquivalents:
             ("DZ", ["algeria", "algérie", "algerien", "argelia", "jazair", "الجزائر"]),
             ("region:maghreb", ["maghreb", "maghrib", "magreb", "المغرب"]),
             ("region:sham", ["sham", "cham", "scham", "levant", "syria", "الشام"]),
+            ("company", ["company", "co", "ltd", "llc", "gmbh", "sarl", "ooo", "holding"]),
+            ("saraya", ["sariyya", "saraya", "detachment", "سرية"]),
+            ("isis", ["daesh", "daech", "da'ish", "داعش", "isis", "isil", "eiil"]),
+            ("adl", ["adl", "adala", "justice", "justicia", "عدل"]),
+            ("hurras", ["hurras", "huras", "guardians", "gardiens", "حراس"]),
+            ("tayyiba", ["tayyiba", "taiba", "toiba", "pure", "طيبة"]),
+            ("khayriyya", ["khayriyya", "khairiya", "charitable", "charity", "خيرية"]),
+            ("ighatha", ["ighatha", "relief", "إغاثة"]),
+            ("tanmiya", ["tanmiya", "development", "développement", "desarrollo", "تنمية"]),
+            ("turath", ["turath", "heritage", "patrimoine", "تراث"]),
+            ("ihya", ["ihya", "ihya'", "revival", "إحياء"]),
+            ("islah", ["islah", "reform", "réforme", "إصلاح"]),
+            ("thawra", ["thawra", "revolution", "revolutionary", "révolution", "ثورة"]),
+            ("nur", ["nur", "nour", "noor", "light", "lumière", "نور"]),
+            ("kalima", ["kalima", "kalimat", "word", "كلمة"]),
         ],
     )
     def test_concept(self, lexicon, concept: str, spellings: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -113,6 +128,26 @@ class TestIntegrity:
             LexiconError, match=r"entries\[x\]\.en\[0\]: expected a non-empty string, got bool"
         ):
             compile_lexicon(data)
+
+    def test_acronyms_of_a_concept(self, lexicon) -> None:  # type: ignore[no-untyped-def]
+        """An entry's acronyms join the known acronyms and point at the entry."""
+        assert lexicon.acronym_concepts["ISIL"].id == "isis"
+        assert {"ISIS", "ISIL", "EIIL"} <= lexicon.acronyms
+
+    def test_acronym_that_is_a_word_is_an_error(self) -> None:
+        data = {
+            "classes": {"M": {"kind": "common", "weight": 0.6}},
+            "entries": [
+                {"id": "isis", "class": "M", "translit": ["daesh"], "acronyms": ["DAESH"]},
+                {"id": "other", "class": "M", "translit": ["x"], "acronyms": ["ISIS"]},
+                {"id": "third", "class": "M", "translit": ["y"], "acronyms": ["I.S.I.S."]},
+            ],
+        }
+        with pytest.raises(LexiconError) as info:
+            compile_lexicon(data)
+        message = str(info.value)
+        assert "acronym 'DAESH' is also a word of the lexicon" in message
+        assert "acronym 'I.S.I.S.' already stands for 'other'" in message
 
     def test_unknown_field_and_class(self) -> None:
         data = {

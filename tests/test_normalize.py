@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import aliasres
-from aliasres import NormalizedName, Token, TokenKind, normalize
+from aliasres import NormalizedName, Token, TokenKind, normalize, phonetic_key
 from aliasres.normalize import fold
 
 DATA = yaml.safe_load((Path(__file__).parent / "data" / "variant_sets.yaml").read_text("utf-8"))
@@ -252,6 +252,74 @@ class TestIssueExamples:
 
     def test_acronym_tokens_are_not_keyed(self) -> None:
         """ISIL never meets al-Islah through a phonetic key."""
-        assert normalize("ISIL").key == "k:#ISIL"
+        assert normalize("ISIL").tokens[0].key == "#ISIL"
         assert normalize("ISIL").key != normalize("al-Islah").key
         assert normalize("ISIS-Tunisia").tokens[0].key == "#ISIS"
+        assert normalize("AQIM").key == "k:#AQIM"
+
+    @pytest.mark.parametrize("name", ["ISIS", "ISIL", "isis", "EIIL", "Daesh", "Da'ish", "داعش"])
+    def test_daesh_is_the_arabic_acronym_of_isis(self, name: str) -> None:
+        """ISIS and ISIL stay acronym tokens (never keyed) but share Daesh's concept."""
+        result = normalize(name)
+        assert result.key == "c:isis"
+        assert normalize("Daesh Tunisia").key == normalize("ISIS-Tunisia").key == "c:isis c:TN"
+        assert normalize("ISIS-K").key == "k:#ISISK"  # a branch acronym is its own string
+
+    @pytest.mark.parametrize(
+        ("name", "core"),
+        [
+            ("ACME TRADING CO., LTD.", "k:AKM"),
+            ("Acme Holding GmbH", "k:AKM"),
+            ("Acme Sdn Bhd", "k:AKM"),
+            ("OOO Acme", "k:AKM"),
+            ("Acme LLC", "k:AKM"),
+        ],
+    )
+    def test_legal_forms_are_generic(self, name: str, core: str) -> None:
+        result = normalize(name)
+        assert result.core_key == core
+        assert {t.concept for t in result.tokens if t.kind is TokenKind.GENERIC} == {"company"}
+        assert normalize("Saraya al-Quds").tokens[0].concept == "saraya"  # the military unit
+
+    @pytest.mark.parametrize(
+        ("arabic", "translation"),
+        [
+            ("Hurras al-Din", "Guardians of the Religion"),
+            ("Lashkar-e-Tayyiba", "Army of the Pure"),
+            ("Jamiat Ihya al-Turath al-Islami", "Revival of Islamic Heritage Society"),
+            ("Jamiyat al-Islah", "Reform Society"),
+            ("Hizb al-Adala wal-Tanmiya", "Justice and Development Party"),
+            ("Jamiyya Khayriyya", "Charitable Society"),
+            ("Hayat al-Ighatha", "Relief Committee"),
+            ("Kalimat al-Haqq", "Word of Truth"),
+            ("Nur al-Islam", "Light of Islam"),
+            ("Harakat al-Thawra", "Revolution Movement"),
+        ],
+    )
+    def test_translations_meet(self, arabic: str, translation: str) -> None:
+        assert sorted(normalize(arabic).key.split()) == sorted(normalize(translation).key.split())
+
+
+class TestEuropeanWords:
+    """The Arabic-transliteration rules do not rewrite the shown text of European words."""
+
+    @pytest.mark.parametrize(
+        "word",
+        ["Stichting", "Venezuela", "Avia", "Airlines", "Exchange", "Research", "Money", "Razavi"],
+    )
+    def test_shown_as_written(self, word: str) -> None:
+        (token,) = normalize(word).tokens
+        assert token.text == word.lower()
+
+    def test_keys_still_follow_the_rules(self) -> None:
+        """Only the shown text changes: the key is the skeleton of the ruled surface."""
+        assert normalize("Stichting").tokens[0].key == phonetic_key("Stichting")
+        assert normalize("Revival Charitable").folded == "revival charitable"
+
+    def test_listed_words_do_not_reach_arabic_words(self) -> None:
+        """anchor is not anshor (a spelling of ansar), all is not the article."""
+        assert normalize("Anchor All Four").key == "k:ANCR k:AL k:FR"
+
+    def test_arabic_spellings_keep_their_rules(self) -> None:
+        assert normalize("Mansooreen").folded == "mansurin"
+        assert normalize("Al Haramain").folded == normalize("Al Haramayn").folded == "haramayn"

@@ -11,6 +11,7 @@ from aliasres.translit import (
     assimilated_article,
     attached_article,
     glued_ending,
+    latin_display,
     latin_surface,
     latin_surface_traced,
     preposition_article,
@@ -198,3 +199,11 @@ class TestSplits:
     )
     def test_assimilated_article(self, token: str, following: str | None, expected: bool) -> None:
         assert assimilated_article(token, following) is expected
+
+
+def test_display_keeps_v() -> None:
+    """R16 (v -> w) serves lexicon lookups only: the shown text keeps its v."""
+    assert latin_surface("vilayat") == "wilaya"
+    assert latin_display("vilayat") == "vilaya"
+    assert latin_display("razavi") == "razavi"
+    assert latin_display("djihadiyya") == latin_surface("djihadiyya")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from collections.abc import Mapping
 from importlib.resources import files
 from typing import Any, Final
@@ -121,6 +122,15 @@ class Lexicon:
     """First items of all phrases: a quick test before looking phrases up."""
     function_words: frozenset[str]
     """Folded Latin spellings (raw and after the rules) of function words."""
+    as_written: frozenset[str] = frozenset()
+    """European words common in names of companies and charities (``avia``, ``airlines``)
+    that the Arabic-transliteration rules would distort: shown as written (see
+    :meth:`reads_as_written`)."""
+    as_written_endings: tuple[str, ...] = ()
+    """Endings of European words (``tion``, ``ment``, ``ing``...) treated the same way."""
+    acronym_concepts: Mapping[str, LexEntry] = attrs.field(factory=dict)
+    """Canonical acronyms that stand for a lexicon concept (``ISIS``, ``ISIL`` -> ``isis``):
+    they stay acronym tokens (never keyed phonetically) but match through the concept."""
 
     def latin(self, raw: str) -> LexEntry | None:
         """The entry of a folded Latin token, before or after the Latin rules."""
@@ -140,6 +150,24 @@ class Lexicon:
             return not entry.is_function
         return surface in self.vocabulary
 
+    def reads_as_written(self, raw: str) -> bool:
+        """True if a folded Latin word is a European word rather than transliterated Arabic.
+
+        Such a word is shown as written (``charitable``, not ``sharitable``); its key is still
+        the skeleton of its ruled surface. A word of the list is also never read as an Arabic
+        lexicon word through the Latin rules (``anchor`` is not ``anshor``, a spelling of
+        ansar). Evidence: the word list, a European ending after three letters or more, or a
+        spelling Arabic
+        romanisations do not produce (x, a c that is not ch, ea, oa, eu, a ue not after q/g).
+        """
+        if raw in self.as_written:
+            return True
+        if len(raw) >= 6 and raw.endswith(self.as_written_endings):
+            for ending in self.as_written_endings:
+                if raw.endswith(ending) and len(raw) - len(ending) >= 3:
+                    return True
+        return _EUROPEAN_SPELLING.search(raw) is not None
+
     def knows_arabic(self, word: str) -> bool:
         """True if a folded Arabic word is a content word of the lexicon or vocabulary."""
         form = word.translate(_LOOKUP_ONLY)
@@ -148,6 +176,8 @@ class Lexicon:
 
 
 _TRANSLATIONS: Final = frozenset(("en", "fr", "de", "es"))
+_EUROPEAN_SPELLING: Final = re.compile("x|c(?!h)|ea|oa|eu|(?<![qg])ue")
+"""Letter sequences of European spelling that romanised Arabic does not produce."""
 _LOOKUP_ONLY: Final = str.maketrans({"ة": "ه", "ى": "ي"})
 _CLASS_KINDS: Final[dict[str, TokenKind]] = {
     kind.value: kind for kind in TokenKind if kind is not TokenKind.DISTINCTIVE
@@ -170,6 +200,10 @@ def _strings(value: object, where: str, problems: list[str]) -> list[str]:
                 f"{item!r}; quote the value"
             )
     return out
+
+
+def _canonical_acronym(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
 
 
 def _latin_tokens(spelling: str) -> list[str]:
@@ -247,11 +281,11 @@ def _read_entries(data: Mapping[str, Any], problems: list[str]) -> list[Mapping[
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             problems.append(f"entries[{index}]: expected a mapping with a string id")
             continue
-        unknown = set(item) - {"id", "class", "display", *LANGUAGES}
+        unknown = set(item) - {"id", "class", "display", "acronyms", *LANGUAGES}
         if unknown:
             problems.append(
                 f"entries[{item['id']}]: unknown field(s) {sorted(unknown)}; allowed: "
-                f"id, class, display, {', '.join(LANGUAGES)}"
+                f"id, class, display, acronyms, {', '.join(LANGUAGES)}"
             )
         out.append(item)
     return out
@@ -274,6 +308,7 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         classes[str(name)] = (kind, float(weight))
     builder = _Builder(classes, problems)
     multi: list[tuple[LexEntry, str, list[str]]] = []
+    acronym_concepts: dict[str, LexEntry] = {}
     for item in _read_entries(data, problems):
         entry_id = str(item["id"])
         cls = item.get("class")
@@ -295,6 +330,13 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
             problems.append(f"entries[{entry_id}]: duplicate id")
             continue
         builder.entries[entry_id] = entry
+        for acronym in _strings(item.get("acronyms"), f"entries[{entry_id}].acronyms", problems):
+            form = _canonical_acronym(acronym)
+            owner = acronym_concepts.setdefault(form, entry)
+            if owner.id != entry_id:
+                problems.append(
+                    f"entries[{entry_id}]: acronym {acronym!r} already stands for {owner.id!r}"
+                )
         for lang in LANGUAGES:
             for spelling in spellings[lang]:
                 tokens = _latin_tokens(spelling)
@@ -341,9 +383,21 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     for spelling in _strings(vocabulary.get("ar"), "vocabulary.ar", problems):
         vocab.add(arabic.lookup_form(fold_chars(spelling)))
     acronyms = frozenset(
-        "".join(c for c in a.upper() if c.isalnum())
-        for a in _strings(data.get("acronyms"), "acronyms", problems)
+        _canonical_acronym(a) for a in _strings(data.get("acronyms"), "acronyms", problems)
+    ) | frozenset(acronym_concepts)
+    as_written = data.get("as_written") or {}
+    written_words = frozenset(
+        token
+        for spelling in _strings(as_written.get("words"), "as_written.words", problems)
+        for token in _latin_tokens(spelling)
     )
+    endings = _strings(as_written.get("endings"), "as_written.endings", problems)
+    for form, holder in acronym_concepts.items():
+        if form.lower() in builder.raw or latin_surface(form.lower()) in builder.ruled:
+            problems.append(
+                f"entries[{holder.id}]: acronym {form!r} is also a word of the lexicon, so it "
+                "would never be read as an acronym"
+            )
     if problems:
         raise LexiconError(f"{len(problems)} problem(s) in the lexicon:\n" + "\n".join(problems))
     return Lexicon(
@@ -363,6 +417,9 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
             for word, entry in index.items()
             if entry.is_function
         ),
+        as_written=written_words,
+        as_written_endings=tuple(sorted({e.lower() for e in endings}, key=len, reverse=True)),
+        acronym_concepts=acronym_concepts,
     )
 
 

@@ -51,6 +51,7 @@ from aliasres.translit import (
     assimilated_article,
     attached_article,
     glued_ending,
+    latin_display,
     latin_surface,
     latin_surface_traced,
     preposition_article,
@@ -180,6 +181,8 @@ class _Piece(NamedTuple):
     trace: tuple[str, ...]
     token: Token | None
     acronym: bool = False
+    surface: str = ""
+    """The ruled surface when the token shows another text (phrases are spelled in it)."""
 
 
 def _distinctive_piece(
@@ -189,6 +192,7 @@ def _distinctive_piece(
     trace: list[str] | tuple[str, ...],
     *,
     acronym: bool = False,
+    surface: str = "",
 ) -> _Piece:
     token = Token(
         text,
@@ -199,7 +203,7 @@ def _distinctive_piece(
         None,
         tuple(r for r, _ in alternates),
     )
-    return _Piece(text, key, None, tuple(trace), token, acronym)
+    return _Piece(text, key, None, tuple(trace), token, acronym, surface if surface != text else "")
 
 
 def _entry_piece(text: str, entry: LexEntry, trace: list[str], written: str) -> _Piece:
@@ -263,6 +267,8 @@ def _analyze_latin(raw: str, split: bool = True) -> tuple[_Piece, ...]:
     entry = lexicon.raw.get(raw)
     if entry is not None and raw in lexicon.verbatim:
         return (_entry_piece(raw, entry, [], raw),)
+    if entry is None and raw in lexicon.as_written:  # anchor is not anshor (ansar)
+        return (_distinctive_piece(raw, skeleton(surface), [], (*trace, "latin:as-written")),)
     entry = entry or lexicon.ruled.get(surface)
     if entry is not None:
         return (_entry_piece(surface, entry, trace, raw),)
@@ -290,7 +296,10 @@ def _analyze_latin(raw: str, split: bool = True) -> tuple[_Piece, ...]:
         alt_key = skeleton(alternate)
         if alt_key != key and all(alt_key != k for _, k in alternates):
             alternates.append((reading, alt_key))
-    return (_distinctive_piece(surface, key, alternates, trace),)
+    if lexicon.reads_as_written(raw):  # charitable, not sharitable
+        return (_distinctive_piece(raw, key, [], (*trace, "latin:as-written"), surface=surface),)
+    display = latin_display(raw)
+    return (_distinctive_piece(display, key, alternates, trace, surface=surface),)
 
 
 _HAMZA_SEATS: Final = frozenset("أإآٱٲٳٵؤئء")
@@ -358,11 +367,24 @@ def _acronym_text(form: str) -> str:
     return latin_surface(form.lower())
 
 
+def _acronym_token(form: str) -> Token:
+    """The token of an acronym: keyed by its letters; an acronym the lexicon ties to a concept
+    (ISIS, ISIL -> ``isis``, as Daesh is) carries that concept, kind and weight."""
+    entry = load_lexicon().acronym_concepts.get(form)
+    if entry is None:
+        kind, weight, concept = TokenKind.DISTINCTIVE, DISTINCTIVE_WEIGHT, None
+    else:
+        kind, weight, concept = entry.kind, entry.weight, entry.id
+    return Token(_acronym_text(form), ACRONYM_KEY_PREFIX + form, (), kind, weight, concept)
+
+
 def _acronym_piece(raw: str) -> _Piece:
     form = acr.canonical(raw)
-    return _distinctive_piece(
-        _acronym_text(form), ACRONYM_KEY_PREFIX + form, [], (f"acronym:token {form}",), acronym=True
-    )
+    token = _acronym_token(form)
+    trace = [f"acronym:token {form}"]
+    if token.concept is not None:
+        trace.append(f"lexicon:{form}={token.concept}({token.kind.value})")
+    return _Piece(token.text, token.key, None, tuple(trace), token, acronym=True)
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
@@ -454,7 +476,11 @@ class _Word(NamedTuple):
 
 def _word(raw: str, pieces: tuple[_Piece, ...], extra_trace: tuple[str, ...] = ()) -> _Word:
     tokens = tuple(p.token for p in pieces if p.token is not None)
-    items = tuple(_item(t) for t in tokens)
+    items = tuple(
+        "s:" + p.surface if p.surface and p.token.concept is None else _item(p.token)
+        for p in pieces
+        if p.token is not None
+    )
     trace = extra_trace + tuple(t for p in pieces for t in p.trace)
     if not pieces or raw.isdigit():
         return _Word(tokens, items, trace, "", "function")
@@ -516,12 +542,17 @@ def _split_scripts(folded: str) -> tuple[list[str], list[str]]:
     return raws, scripts
 
 
-def _next_content(raws: list[str], index: int, lexicon: Lexicon) -> str | None:
-    """The next word after ``raws[index]`` that is not a function word."""
-    for raw in raws[index + 1 :]:
-        if raw not in lexicon.function_words and latin_surface(raw) not in lexicon.function_words:
-            return raw
-    return None
+def _next_contents(raws: list[str], lexicon: Lexicon) -> list[str | None]:
+    """For each word, the next word after it that is not a function word (one backward pass)."""
+    out: list[str | None] = [None] * len(raws)
+    following: str | None = None
+    function_words = lexicon.function_words
+    for index in range(len(raws) - 1, -1, -1):
+        out[index] = following
+        raw = raws[index]
+        if raw not in function_words and latin_surface(raw) not in function_words:
+            following = raw
+    return out
 
 
 def _raws(folded: str) -> tuple[list[str], list[str] | None]:
@@ -540,6 +571,7 @@ def _words(
 ) -> list[_Word]:
     last = len(raws) - 1
     words: list[_Word] = []
+    following: list[str | None] | None = None
     for index, raw in enumerate(raws):
         script = scripts[index] if scripts is not None else "latin"
         if script == "arabic":
@@ -548,7 +580,9 @@ def _words(
             len(raw) <= 4
             and index < last
             and raw not in lexicon.raw
-            and assimilated_article(raw, _next_content(raws, index, lexicon))
+            and assimilated_article(
+                raw, (following or (following := _next_contents(raws, lexicon)))[index]
+            )
         ):
             words.append(_sun_article_word(raw))
         elif raw in cased and acr.is_acronym_token(
@@ -602,15 +636,10 @@ _COUNTRY: Final = TokenKind.COUNTRY
 
 
 def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> NormalizedName:
-    token = Token(
-        _acronym_text(form),
-        ACRONYM_KEY_PREFIX + form,
-        (),
-        TokenKind.DISTINCTIVE,
-        DISTINCTIVE_WEIGHT,
-        None,
-    )
+    token = _acronym_token(form)
     trace.append(f"acronym:input {name.strip()}={form}")
+    if token.concept is not None:
+        trace.append(f"lexicon:{form}={token.concept}({token.kind.value})")
     return NormalizedName(name, token.text, (token,), (form,), form, (), script, _dedupe(trace))
 
 
@@ -625,6 +654,8 @@ def _function_word_token(raw: str, script: str) -> Token | None:
     ``The``, ``في``); the words are kept as written, keyed by their consonant skeleton.
     """
     if script == "arabic":
+        if not _analyze_arabic(raw):  # a stray letter, dropped in any name
+            return None
         word = arabic.fold_letters(raw)
         text = arabic.romanize(word)
         key = arabic.skeleton(word) or "A"

@@ -34,6 +34,7 @@ __all__ = [
     "assimilated_article",
     "attached_article",
     "glued_ending",
+    "latin_display",
     "latin_surface",
     "latin_surface_traced",
     "preposition_article",
@@ -222,6 +223,28 @@ def latin_surface_traced(token: str, reading: str | None = None) -> tuple[str, t
 def latin_surface(token: str) -> str:
     """The surface form of a folded Latin token (see :func:`latin_surface_traced`)."""
     return latin_surface_traced(token)[0]
+
+
+_DISPLAY_RULES: Final = tuple(rule for rule in POST_READING_RULES if rule.id != "R16")
+
+
+@functools.lru_cache(maxsize=SURFACE_CACHE_SIZE)
+def _display_with_v(token: str) -> str:
+    for _ in range(_MAX_PASSES):
+        result = _run(_DISPLAY_RULES, _run(PRE_READING_RULES, token, None), None)
+        if result == token:
+            break
+        token = result
+    return token
+
+
+def latin_display(token: str) -> str:
+    """The surface form shown for a token: :func:`latin_surface` without R16 (v -> w).
+
+    v and w share a key symbol, so R16 only serves lexicon lookups; a v is written by
+    Persian, Turkish, Urdu and European spellings (Razavi, Revival), whose readers expect it.
+    """
+    return _display_with_v(token) if "v" in token else latin_surface_traced(token)[0]
 
 
 # --- tradition-specific readings -----------------------------------------------------------
