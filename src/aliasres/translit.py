@@ -105,15 +105,13 @@ def _sub(rule_id: str, label: str, old: str, new: str) -> Rule:
     return Rule(rule_id, label, _replace(old, new), trigger=(old,))
 
 
+_DOUBLED: Final = re.compile(r"([^\W\d_])\1+")
+"""A letter written twice or more in a row (digits excepted)."""
+
+
 def _double_letters(token: str) -> str:
     """R17: a doubled letter is written once (Jamma'atu, Ansaar, Tayyiba, Mohammed)."""
-    if len(token) < 2:
-        return token
-    out = [token[0]]
-    for char in token[1:]:
-        if char != out[-1] or char.isdigit():
-            out.append(char)
-    return "".join(out) if len(out) != len(token) else token
+    return _DOUBLED.sub(r"\1", token) if len(token) > 1 else token
 
 
 PRE_READING_RULES: Final[tuple[Rule, ...]] = (
@@ -178,6 +176,30 @@ SURFACE_CACHE_SIZE: Final = 65_536
 """How many distinct (token, reading) pairs :func:`latin_surface_traced` keeps results for."""
 
 
+def _may_fire_pattern(rules: tuple[Rule, ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One regex and one ending tuple that tell whether any of ``rules`` can change a token."""
+    parts: list[str] = []
+    endings: list[str] = []
+    for rule in rules:
+        if rule.trigger:
+            parts += [re.escape(t) for t in rule.trigger]
+        elif rule.ending:
+            endings += rule.ending
+        elif rule.func is _double_letters:
+            parts.append(_DOUBLED.pattern)
+        else:  # a rule without a declared trigger could fire on anything
+            parts.append("")
+    return re.compile("|".join(sorted(set(parts), key=len, reverse=True))), tuple(endings)
+
+
+_MAY_FIRE, _MAY_FIRE_ENDINGS = _may_fire_pattern(PRE_READING_RULES + POST_READING_RULES)
+
+
+def _may_fire(token: str) -> bool:
+    """Whether some rule can change ``token`` (a quick test that skips most of :func:`_run`)."""
+    return token.endswith(_MAY_FIRE_ENDINGS) or _MAY_FIRE.search(token) is not None
+
+
 def _run(rules: tuple[Rule, ...], token: str, trace: list[str] | None) -> str:
     for rule in rules:
         if rule.ending and not token.endswith(rule.ending):
@@ -209,6 +231,8 @@ def latin_surface_traced(token: str, reading: str | None = None) -> tuple[str, t
     """
     trace: list[str] = []
     for _ in range(_MAX_PASSES):
+        if reading is None and not _may_fire(token):
+            break
         result = _run(PRE_READING_RULES, token, trace)
         if reading is not None:
             result = READINGS[reading](result)
@@ -231,6 +255,8 @@ _DISPLAY_RULES: Final = tuple(rule for rule in POST_READING_RULES if rule.id != 
 @functools.lru_cache(maxsize=SURFACE_CACHE_SIZE)
 def _display_with_v(token: str) -> str:
     for _ in range(_MAX_PASSES):
+        if not _may_fire(token):
+            break
         result = _run(_DISPLAY_RULES, _run(PRE_READING_RULES, token, None), None)
         if result == token:
             break
