@@ -5,7 +5,7 @@
 >>> con = duckdb.connect()
 >>> aliasres.duckdb.register(con)  # doctest: +SKIP
 ('aliasres_resolve', 'aliasres_resolve_in', 'aliasres_group_id')
->>> con.sql("SELECT aliasres_resolve('Okba Ibn Nafaa').group_id").fetchone()  # doctest: +SKIP
+>>> con.execute("SELECT aliasres_resolve('Okba Ibn Nafaa').group_id").fetchone()  # doctest: +SKIP
 ('uqba-bin-nafi',)
 
 ``register`` adds three scalar functions to a connection:
