@@ -489,7 +489,7 @@ def _resolve_here(
     outcomes = []
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
-        outcomes += [_outcome(resolver, name, country) for name, country in chunk]
+        outcomes += [resolve_outcome(resolver, name, country) for name, country in chunk]
         if progress is not None:
             progress.advance(len(chunk))
     return outcomes
@@ -529,11 +529,12 @@ def _resolve_chunk(chunk: list[Key]) -> list[Outcome]:
     if resolver is None:  # pragma: no cover - the pool always runs the initialiser first
         msg = "worker used before its resolver was built"
         raise RuntimeError(msg)
-    return [_outcome(resolver, name, country) for name, country in chunk]
+    return [resolve_outcome(resolver, name, country) for name, country in chunk]
 
 
-def _outcome(resolver: Resolver, name: str, country: str | None) -> Outcome:
-    """Resolve one query; a name the library refuses (``QueryError``) becomes an error."""
+def resolve_outcome(resolver: Resolver, name: str, country: str | None) -> Outcome:
+    """Resolve one query into an output row; a name the library refuses (``QueryError``)
+    becomes an error row. Batch files, Spark and DuckDB all fill their rows with this."""
     try:
         result = resolver.resolve(name, country=country, limit=1)
     except ValueError as error:  # QueryError is a ValueError
@@ -682,6 +683,7 @@ __all__ = [
     "read_table",
     "read_table_file",
     "resolve_keys",
+    "resolve_outcome",
     "resolve_table",
     "run_batch",
     "summarize",

@@ -37,7 +37,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from aliasres.batch import RESULT_COLUMNS, Outcome
+from aliasres.batch import RESULT_COLUMNS, resolve_outcome
 from aliasres.registry import Registry
 from aliasres.resolve import Resolver, default_resolver
 
@@ -141,11 +141,7 @@ class _Answers:
         found = self.memo.get(key)
         if found is not None:
             return found
-        try:
-            outcome = Outcome.from_result(self.resolver.resolve(name, country=hint, limit=1))
-        except ValueError as error:  # as in the batch engine: a refused query is an error row
-            outcome = Outcome.failed(str(error))
-        values = outcome.values()
+        values = resolve_outcome(self.resolver, name, hint).values()
         if self.cache_size:
             if len(self.memo) >= self.cache_size:
                 self.memo.clear()

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from aliasres.batch import RESULT_COLUMNS, Outcome
+from aliasres.batch import RESULT_COLUMNS, Outcome, resolve_outcome
 from aliasres.registry import Registry, packaged_registry_path
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ class _WorkerState:
         for key in keys:
             if key not in batch:
                 row = self.answers.get(key)
-                batch[key] = _row(_outcome(self.resolver, *key)) if row is None else row
+                batch[key] = _row(resolve_outcome(self.resolver, *key)) if row is None else row
         if cache_size:
             if len(self.answers) + len(batch) > cache_size:
                 self.answers.clear()
@@ -255,16 +255,6 @@ def _country_hint(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     return value.strip().upper() or None
-
-
-def _outcome(resolver: Resolver, name: str, country: str | None) -> Outcome:
-    # Mirrors the batch engine's private ``_outcome``: a name the library refuses
-    # (``QueryError``, a ValueError) becomes an error row instead of failing the Spark task.
-    try:
-        result = resolver.resolve(name, country=country, limit=1)
-    except ValueError as error:
-        return Outcome.failed(str(error))
-    return Outcome.from_result(result)
 
 
 def _resolve_batches(plan: _Plan, batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
