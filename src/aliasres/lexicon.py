@@ -29,7 +29,7 @@ from typing import Any, Final
 import attrs
 import yaml
 
-from aliasres import arabic
+from aliasres import arabic, cache
 from aliasres.errors import AliasresError
 from aliasres.fold import fold_chars, has_arabic, romanize_other, split_scripts
 from aliasres.translit import latin_surface
@@ -427,7 +427,10 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, read from ``aliasres/lexicon.yaml`` and compiled once."""
     text = files("aliasres").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = cache.read("lexicon", text)  # parsing the YAML costs far more than compiling it
+    if data is None:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        cache.write("lexicon", text, data)
     if not isinstance(data, dict):
         msg = f"{LEXICON_RESOURCE}: expected a mapping at the top level"
         raise LexiconError(msg)
