@@ -76,3 +76,27 @@ def test_normal_forms_survive_the_cache_unchanged(text: str, cache: Path) -> Non
     first = normalize_all([text])
     assert list(cache.glob("names-*.json"))
     assert normalize_all([text]) == first == [normalize(text)]
+
+
+def test_an_index_read_from_the_cache_resolves_as_a_fresh_one(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The saved form of an index (its normalised names) gives the same answers, one by one
+    and in batches, as an index built with the cache turned off."""
+    from aliasres import Resolver
+    from aliasres.normalize import clear_caches
+
+    registry = Registry.load()
+    names = [name for group in list(registry)[:40] for name in group.names[:2]]
+    names += ["Jund al-Khilafa in Tunsia", "Ansar al-Charia", "Hizbollah", "Unknown Widgets Ltd"]
+    writing = Resolver(registry)  # builds the index and writes the cache
+    assert list(cache.glob("names-*.json"))
+    clear_caches()
+    loaded = Resolver(registry)  # reads it
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, "")
+    clear_caches()
+    fresh = Resolver(registry)
+    want = fresh.resolve_many(names)
+    assert loaded.resolve_many(names) == want == writing.resolve_many(names)
+    assert [loaded.resolve(name) for name in names] == want
+    assert loaded.index.postings == fresh.index.postings

@@ -10,12 +10,13 @@ covers distinct tokens, never every name.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import importlib.resources
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -38,6 +39,8 @@ FUZZY_TOKEN_CUTOFF = 80.0
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
 """How many known tokens an unknown query token may borrow from."""
+SIMILAR_TOKENS_CACHE = 50_000
+"""How many unknown query tokens keep their fuzzy vocabulary look-up (the costliest step)."""
 
 
 @attrs.frozen
@@ -76,11 +79,7 @@ class CandidateIndex:
         self.idf = self._idf()
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
         self.prepared = [PreparedName.of(entry.name, self.weight) for entry in self.names]
-        self._members = {
-            key: frozenset(ids)
-            for key, ids in self.postings.items()
-            if len(ids) > COMMON_KEY_POSTINGS
-        }
+        self._similar: dict[str, list[tuple[str, float]]] = {}
         self.total_weight = [sum(prepared.weights) for prepared in self.prepared]
 
     def _add(self, entry: IndexedName) -> None:
@@ -117,15 +116,24 @@ class CandidateIndex:
         return token.weight * self.idf.get(token.identity, self._unseen_idf)
 
     def similar_tokens(self, text: str) -> list[tuple[str, float]]:
-        """Known token texts close to an unknown one, with their similarity in [0, 1]."""
-        hits = process.extract(
-            text,
-            self._vocabulary_texts,
-            scorer=fuzz.ratio,
-            score_cutoff=FUZZY_TOKEN_CUTOFF,
-            limit=FUZZY_TOKEN_LIMIT,
-        )
-        return [(choice, score / 100.0) for choice, score, _ in hits]
+        """Known token texts close to an unknown one, with their similarity in [0, 1].
+
+        The look-up scans the whole vocabulary, so its answers are kept (a bounded cache).
+        """
+        found = self._similar.get(text)
+        if found is None:
+            hits = process.extract(
+                text,
+                self._vocabulary_texts,
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_TOKEN_CUTOFF,
+                limit=FUZZY_TOKEN_LIMIT,
+            )
+            found = [(choice, score / 100.0) for choice, score, _ in hits]
+            if len(self._similar) >= SIMILAR_TOKENS_CACHE:
+                self._similar.clear()
+            self._similar[text] = found
+        return found
 
     def candidates(
         self, query: NormalizedName, limit: int = MAX_CANDIDATES
@@ -145,7 +153,7 @@ class CandidateIndex:
                 weight = token.weight * self.idf.get(key, 0.0)
                 postings = self.postings.get(key, ())
                 if len(postings) > COMMON_KEY_POSTINGS and shared:
-                    postings = [name_id for name_id in shared if name_id in self._members[key]]
+                    postings = _found_in(shared, postings)
                 for name_id in postings:
                     if weight > best_for_token.get(name_id, 0.0):
                         best_for_token[name_id] = weight
@@ -183,6 +191,18 @@ class CandidateIndex:
         return chosen
 
 
+def _found_in(shared: dict[int, float], postings: Sequence[int]) -> list[int]:
+    """The names of ``shared`` that are on a (sorted) postings list."""
+    if len(shared) * 16 < len(postings):
+        found = []
+        for name_id in shared:
+            at = bisect.bisect_left(postings, name_id)
+            if at < len(postings) and postings[at] == name_id:
+                found.append(name_id)
+        return found
+    return [name_id for name_id in postings if name_id in shared]
+
+
 def _names_of(group: Group) -> list[tuple[str, AliasKind | None]]:
     return [(group.name, None), *((alias.text, alias.kind) for alias in group.aliases)]
 
@@ -210,8 +230,12 @@ def normalize_all(texts: list[str]) -> list[NormalizedName]:
     source = normaliser_fingerprint() + "\0" + "\n".join(texts)
     cached = cache.read("names", source)
     if isinstance(cached, list) and len(cached) == len(texts):
+        tokens: dict[tuple[Any, ...], Token] = {}  # one object per distinct token, as normalize
         try:
-            return [_name_from_data(text, data) for text, data in zip(texts, cached, strict=True)]
+            return [
+                _name_from_data(text, data, tokens)
+                for text, data in zip(texts, cached, strict=True)
+            ]
         except (KeyError, TypeError, ValueError):
             pass
     names = [normalize(text) for text in texts]
@@ -257,14 +281,23 @@ def _name_to_data(name: NormalizedName) -> list[object]:
     ]
 
 
-def _name_from_data(text: str, data: list[Any]) -> NormalizedName:
+def _token_from_data(t: list[Any], known: dict[tuple[Any, ...], Token]) -> Token:
+    key = (t[0], t[1], tuple(t[2]), t[3], t[4], t[5], tuple(t[6]))
+    token = known.get(key)
+    if token is None:
+        token = Token(t[0], t[1], tuple(t[2]), TokenKind(t[3]), t[4], t[5], tuple(t[6]))
+        known[key] = token
+    return token
+
+
+def _name_from_data(
+    text: str, data: list[Any], known: dict[tuple[Any, ...], Token]
+) -> NormalizedName:
     folded, tokens, acronyms, acronym, countries, script, trace = data
     return NormalizedName(
         original=text,
         folded=folded,
-        tokens=tuple(
-            Token(t[0], t[1], tuple(t[2]), TokenKind(t[3]), t[4], t[5], tuple(t[6])) for t in tokens
-        ),
+        tokens=tuple(_token_from_data(t, known) for t in tokens),
         acronyms=tuple(acronyms),
         acronym=acronym,
         countries=tuple(countries),
