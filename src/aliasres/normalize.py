@@ -76,6 +76,9 @@ NORMALIZE_CACHE_SIZE: Final = 65_536
 TOKEN_CACHE_SIZE: Final = 65_536
 """How many distinct written words the per-word analysis keeps results for."""
 
+READING_MIN_LETTERS: Final = 4
+"""Shortest word an alternate reading may match to a lexicon entry."""
+
 DISTINCTIVE_WEIGHT: Final = 1.0
 """Prior weight of a word the lexicon does not know."""
 
@@ -288,7 +291,9 @@ def _analyze_latin(raw: str, split: bool = True) -> tuple[_Piece, ...]:
     readings = reading_surfaces(raw)
     for reading, alternate in readings:
         entry = lexicon.ruled.get(alternate)
-        if entry is not None and not entry.is_function:
+        # Under another tradition's reading a short word meets too many lexicon words
+        # ("tha" read the Turkish way is the legal form "sa"): only longer words may.
+        if entry is not None and not entry.is_function and len(alternate) >= READING_MIN_LETTERS:
             return (_entry_piece(alternate, entry, [*trace, f"reading:{reading}"], raw),)
     key = skeleton(surface)
     alternates: list[tuple[str, str]] = []
