@@ -44,6 +44,7 @@ class SourceKind(enum.Enum):
     REFERENCE = "reference"
 
 
+# One converter per element type: the attrs mypy plugin cannot type a generic converter.
 def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
