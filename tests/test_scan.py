@@ -63,6 +63,16 @@ class TestSpans:
         assert found("An AQIM battalion attacked soldiers.") == [("AQIM", AQIM)]
         assert found("kidnapped by the al Qaeda battalion.") == [("al Qaeda", "al-qaida")]
 
+    def test_a_unit_word_does_not_join_across_a_function_word(self) -> None:
+        assert found("The Harakat ul-Mujahideen the brigade today.") == [
+            ("Harakat ul-Mujahideen", "harakat-ul-mujahideen")
+        ]
+
+    def test_no_mention_starts_inside_a_registered_name_the_text_contains(self) -> None:
+        assert found("The Harakat ul-Mujahideen brigades today.") == [
+            ("Harakat ul-Mujahideen", "harakat-ul-mujahideen")
+        ]
+
     def test_a_place_after_a_decided_name_stays_outside(self) -> None:
         assert found("AQIM and ISIS in Tunisia compete.") == [("AQIM", AQIM), ("ISIS", IS)]
 

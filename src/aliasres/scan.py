@@ -543,6 +543,9 @@ class _Resolved(NamedTuple):
     result: Result
     via: str
     note: str
+    name: tuple[int, int] | None = None
+    """For a registry phrase: where the registered name itself is (before a unit word or a
+    country joined it)."""
 
 
 class Scanner:
@@ -850,6 +853,12 @@ class Scanner:
                 first += 1
             while last > first and self._lower_unit_word(analyses[last]):
                 last -= 1
+            # What the trim leaves at an edge is no name either: "ul-Mujahideen the brigade"
+            # is "ul-Mujahideen", and a unit word does not join it across "the".
+            while first < last and self._bare_function_word(analyses[first], articles[first]):
+                first += 1
+            while last > first and self._bare_function_word(analyses[last], articles[last]):
+                last -= 1
             kept = [
                 u
                 for a in analyses[first : last + 1]
@@ -882,6 +891,11 @@ class Scanner:
             and analysis.units[0].kind is TokenKind.GENERIC
             and analysis.units[0].concept != "ibn"
         )
+
+    @staticmethod
+    def _bare_function_word(analysis: _Analysis, article: bool) -> bool:
+        """An article or a function word (the, of, in): it does not end a name."""
+        return article or not analysis.units or analysis.units[0].kind is TokenKind.FUNCTION
 
     @staticmethod
     def _looks_like_a_name(
@@ -1016,6 +1030,7 @@ class Scanner:
     ) -> _Resolved | None:
         first, last = span.first, span.last
         start, end = words.start[first], words.end[last]
+        name = (start, end) if span.via == "phrase" else None
         result, note = self.resolve(text[start:end], hints)
         if result.decision is Decision.NO_MATCH:
             return None
@@ -1037,7 +1052,7 @@ class Scanner:
                 if _same_or_better(result, wider):
                     result, note = wider, wider_note
                     first, last, start, end = new_first, new_last, new_start, new_end
-        return _Resolved(start, end, result, span.via, note)
+        return _Resolved(start, end, result, span.via, note, name)
 
     @staticmethod
     def _country_extension(
@@ -1243,10 +1258,34 @@ def _same_or_better(base: Result, wider: Result) -> bool:
     return wider.decision is not Decision.NO_MATCH
 
 
+def _starts_inside_a_name(
+    item: _Resolved, names: Sequence[tuple[int, int]], name_starts: Sequence[int], longest: int
+) -> bool:
+    """Whether ``item`` starts inside one of ``names`` (sorted) and ends past it."""
+    position = bisect.bisect_left(name_starts, item.start) - 1
+    while position >= 0 and name_starts[position] > item.start - longest:
+        end = names[position][1]
+        if item.start < end < item.end:
+            return True
+        position -= 1
+    return False
+
+
 def _select(resolved: Iterable[_Resolved]) -> list[_Resolved]:
-    """Non-overlapping mentions: longest span first, then MATCH before AMBIGUOUS, best score."""
+    """Non-overlapping mentions: longest span first, then MATCH before AMBIGUOUS, best score.
+
+    No mention starts inside a registered name the text contains in full and runs past its end
+    (``ul-Mujahideen brigades`` in ``Harakat ul-Mujahideen brigades``): the name is the better
+    reading of its own words.
+    """
+    resolved = list(resolved)
+    names = sorted({r.name for r in resolved if r.name is not None})
+    name_starts = [start for start, _ in names]
+    longest = max((end - start for start, end in names), default=0)
     keyed = []
     for item in resolved:
+        if _starts_inside_a_name(item, names, name_starts, longest):
+            continue
         best = item.result.best
         rank = _DECISION_RANK[item.result.decision]
         keyed.append((item.start - item.end, rank, -best.score if best else 0.0, item.start, item))
