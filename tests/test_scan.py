@@ -73,6 +73,11 @@ class TestSpans:
             ("Harakat ul-Mujahideen", "harakat-ul-mujahideen")
         ]
 
+    def test_of_two_crossing_registered_names_the_longer_wins(self) -> None:
+        assert found("The state ISLAMIC SALVATION FOUNDATION today.") == [
+            ("ISLAMIC SALVATION FOUNDATION", "al-qaida")
+        ]
+
     def test_a_place_after_a_decided_name_stays_outside(self) -> None:
         assert found("AQIM and ISIS in Tunisia compete.") == [("AQIM", AQIM), ("ISIS", IS)]
 

@@ -1261,11 +1261,17 @@ def _same_or_better(base: Result, wider: Result) -> bool:
 def _starts_inside_a_name(
     item: _Resolved, names: Sequence[tuple[int, int]], name_starts: Sequence[int], longest: int
 ) -> bool:
-    """Whether ``item`` starts inside one of ``names`` (sorted) and ends past it."""
+    """Whether ``item`` starts inside one of ``names`` (sorted) and only what joined its own
+    name (a unit word, a country) or a name-like run takes it past that name's end.
+
+    Two registered names that cross (``state ISLAMIC`` and ``ISLAMIC SALVATION FOUNDATION``)
+    are both names in full: the longer wins, as usual.
+    """
+    own_end = item.name[1] if item.name is not None else item.start
     position = bisect.bisect_left(name_starts, item.start) - 1
     while position >= 0 and name_starts[position] > item.start - longest:
         end = names[position][1]
-        if item.start < end < item.end:
+        if item.start < end < item.end and own_end <= end:
             return True
         position -= 1
     return False
@@ -1275,8 +1281,8 @@ def _select(resolved: Iterable[_Resolved]) -> list[_Resolved]:
     """Non-overlapping mentions: longest span first, then MATCH before AMBIGUOUS, best score.
 
     No mention starts inside a registered name the text contains in full and runs past its end
-    (``ul-Mujahideen brigades`` in ``Harakat ul-Mujahideen brigades``): the name is the better
-    reading of its own words.
+    by a unit word or a country joined to it, or as a name-like run (``ul-Mujahideen brigades``
+    in ``Harakat ul-Mujahideen brigades``): the name is the better reading of its own words.
     """
     resolved = list(resolved)
     names = sorted({r.name for r in resolved if r.name is not None})
