@@ -73,6 +73,11 @@ class TestSpans:
             ("Harakat ul-Mujahideen", "harakat-ul-mujahideen")
         ]
 
+    def test_no_mention_ends_inside_a_registered_name_the_text_contains(self) -> None:
+        assert found("The the group PFLP-GC today.") == [
+            ("PFLP-GC", "popular-front-for-the-liberation-of-palestine-general-command")
+        ]
+
     def test_of_two_crossing_registered_names_the_longer_wins(self) -> None:
         assert found("The state ISLAMIC SALVATION FOUNDATION today.") == [
             ("ISLAMIC SALVATION FOUNDATION", "al-qaida")

@@ -1258,31 +1258,35 @@ def _same_or_better(base: Result, wider: Result) -> bool:
     return wider.decision is not Decision.NO_MATCH
 
 
-def _starts_inside_a_name(
+def _crosses_a_name(
     item: _Resolved, names: Sequence[tuple[int, int]], name_starts: Sequence[int], longest: int
 ) -> bool:
-    """Whether ``item`` starts inside one of ``names`` (sorted) and only what joined its own
-    name (a unit word, a country) or a name-like run takes it past that name's end.
+    """Whether ``item`` crosses one of ``names`` (sorted: starts inside it and ends past it, or
+    starts before it and ends inside it) only by what joined its own name (a unit word, a
+    country) or as a name-like run.
 
     Two registered names that cross (``state ISLAMIC`` and ``ISLAMIC SALVATION FOUNDATION``)
     are both names in full: the longer wins, as usual.
     """
-    own_end = item.name[1] if item.name is not None else item.start
-    position = bisect.bisect_left(name_starts, item.start) - 1
+    position = bisect.bisect_left(name_starts, item.end) - 1
     while position >= 0 and name_starts[position] > item.start - longest:
-        end = names[position][1]
-        if item.start < end < item.end and own_end <= end:
-            return True
+        start, end = names[position]
         position -= 1
+        if not (start < item.start < end < item.end or item.start < start < item.end < end):
+            continue
+        own = item.name
+        if own is None or (start <= own[0] and own[1] <= end):
+            return True
     return False
 
 
 def _select(resolved: Iterable[_Resolved]) -> list[_Resolved]:
     """Non-overlapping mentions: longest span first, then MATCH before AMBIGUOUS, best score.
 
-    No mention starts inside a registered name the text contains in full and runs past its end
-    by a unit word or a country joined to it, or as a name-like run (``ul-Mujahideen brigades``
-    in ``Harakat ul-Mujahideen brigades``): the name is the better reading of its own words.
+    No mention crosses a registered name the text contains in full (starts or ends inside it)
+    by a unit word or a country joined to a part of it, or as a name-like run
+    (``ul-Mujahideen brigades`` in ``Harakat ul-Mujahideen brigades``, ``group PFLP`` in
+    ``group PFLP-GC``): the name is the better reading of its own words.
     """
     resolved = list(resolved)
     names = sorted({r.name for r in resolved if r.name is not None})
@@ -1290,7 +1294,7 @@ def _select(resolved: Iterable[_Resolved]) -> list[_Resolved]:
     longest = max((end - start for start, end in names), default=0)
     keyed = []
     for item in resolved:
-        if _starts_inside_a_name(item, names, name_starts, longest):
+        if _crosses_a_name(item, names, name_starts, longest):
             continue
         best = item.result.best
         rank = _DECISION_RANK[item.result.decision]
