@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+from aliasres import Registry
 from aliasres.cache import CACHE_DIR_VARIABLE
 
 settings.register_profile("default", settings())
@@ -34,3 +35,17 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         del os.environ[CACHE_DIR_VARIABLE]
     else:
         os.environ[CACHE_DIR_VARIABLE] = previous
+
+
+@pytest.fixture(scope="session")
+def small_registry() -> Registry:
+    """Four groups with the look-alikes that matter (two Ansar al-Sharia siblings), in memory."""
+    return Registry.from_names(
+        {
+            "uqba-bin-nafi": ["Uqba bin Nafi Battalion", "Okba Ibn Nafaa", "كتيبة عقبة بن نافع"],
+            "jak-t": ["Jund al-Khilafah in Tunisia", "JAK-T", "Soldiers of the Caliphate"],
+            "ast": ["Ansar al-Sharia in Tunisia", "Ansar al-Sharia", "AST"],
+            "asb": ["Ansar al-Sharia in Benghazi", "Ansar al-Sharia", "ASB"],
+        },
+        countries={"uqba-bin-nafi": ["TN"], "jak-t": ["TN"], "ast": ["TN"], "asb": ["LY"]},
+    )

@@ -26,14 +26,6 @@ from aliasres.batch import (
     write_table_file,
 )
 
-NAMES = {
-    "uqba-bin-nafi": ["Uqba bin Nafi Battalion", "Okba Ibn Nafaa", "كتيبة عقبة بن نافع"],
-    "jak-t": ["Jund al-Khilafah in Tunisia", "JAK-T", "Soldiers of the Caliphate"],
-    "ast": ["Ansar al-Sharia in Tunisia", "Ansar al-Sharia", "AST"],
-    "asb": ["Ansar al-Sharia in Benghazi", "Ansar al-Sharia", "ASB"],
-}
-COUNTRIES = {"uqba-bin-nafi": ["TN"], "jak-t": ["TN"], "ast": ["TN"], "asb": ["LY"]}
-
 # A CSV with every kind of row the engine must survive: good, empty, duplicate, Arabic,
 # undecodable, wrong field count, blank, bad country. Line numbers in comments.
 MESSY_CSV = (
@@ -53,8 +45,8 @@ MESSY_CSV = (
 
 
 @pytest.fixture(scope="module")
-def registry() -> Registry:
-    return Registry.from_names(NAMES, COUNTRIES)
+def registry(small_registry: Registry) -> Registry:
+    return small_registry
 
 
 def test_formats_follow_the_extension() -> None:

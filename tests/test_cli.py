@@ -17,14 +17,6 @@ from click.testing import CliRunner, Result
 from aliasres import Registry
 from aliasres.cli import cli
 
-NAMES = {
-    "uqba-bin-nafi": ["Uqba bin Nafi Battalion", "Okba Ibn Nafaa", "كتيبة عقبة بن نافع"],
-    "jak-t": ["Jund al-Khilafah in Tunisia", "JAK-T", "Soldiers of the Caliphate"],
-    "ast": ["Ansar al-Sharia in Tunisia", "Ansar al-Sharia", "AST"],
-    "asb": ["Ansar al-Sharia in Benghazi", "Ansar al-Sharia", "ASB"],
-}
-COUNTRIES = {"uqba-bin-nafi": ["TN"], "jak-t": ["TN"], "ast": ["TN"], "asb": ["LY"]}
-
 # A hand-written registry for browsing: relations, sources, Arabic names, an OFAC id.
 BROWSE_YAML = """\
 sources:
@@ -60,10 +52,10 @@ EXAMPLE_MARK = "Example"
 
 
 @pytest.fixture
-def registry_file(tmp_path: Path) -> Path:
-    """A small registry, written the way Registry.load reads it."""
+def registry_file(tmp_path: Path, small_registry: Registry) -> Path:
+    """The small test registry, written the way Registry.load reads it."""
     path = tmp_path / "registry.yaml"
-    path.write_text(Registry.from_names(NAMES, COUNTRIES).to_yaml(), encoding="utf-8")
+    path.write_text(small_registry.to_yaml(), encoding="utf-8")
     return path
 
 
