@@ -374,23 +374,6 @@ def measure(size: str, ofac: Path, l_names: int, seed: int) -> dict[str, Any]:
     return out
 
 
-def startup_s() -> dict[str, float]:
-    """Import aliasres and build the packaged registry's resolver in a fresh interpreter (the
-    second of two runs, so that the on-disk caches are warm)."""
-    code = (
-        "import time; t = time.perf_counter(); c = time.process_time()\n"
-        "import aliasres\n"
-        "aliasres.Resolver(aliasres.Registry.load())\n"
-        "print(time.perf_counter() - t, time.process_time() - c)\n"
-    )
-    for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-    wall, cpu = map(float, done.stdout.split())
-    return {"import_and_build_s": wall, "import_and_build_cpu_s": cpu}
-
-
 # -- driver ----------------------------------------------------------------------------------
 
 
@@ -455,14 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results)
     report = {
         "results": results,
-        "startup": startup_s(),
         "settings": {"l_names": args.l_names, "seed": args.seed, "workers": WORKERS},
     }
-    startup = report["startup"]
-    print(
-        f"import aliasres + packaged index build: {1000 * startup['import_and_build_s']:.0f}"
-        f" ms wall, {1000 * startup['import_and_build_cpu_s']:.0f} ms CPU"
-    )
+    print("start-up time of a fresh process: python benchmarks/bench_startup.py")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2), "utf-8")
     return 0
