@@ -35,7 +35,7 @@ COMMON_KEY_POSTINGS = 100
 """A key on more names than this only re-scores names that rarer keys found."""
 NAMES_PER_GROUP = 2
 """How many of a candidate group's names (best pre-scores first) are fully scored."""
-FUZZY_TOKEN_CUTOFF = 80.0
+FUZZY_TOKEN_CUTOFF = 80
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
 """How many known tokens an unknown query token may borrow from."""
@@ -75,7 +75,9 @@ class CandidateIndex:
             entries = [(text, kind, next(normalized)) for text, kind in group_names]
             for entry in _entries_of(position, entries):
                 self._add(entry)
-        self._vocabulary_texts = sorted(self._vocabulary)
+        # Sorted by length, so that the words a fuzzy look-up can reach are one slice.
+        self._vocabulary_texts = sorted(self._vocabulary, key=lambda text: (len(text), text))
+        self._vocabulary_lengths = [len(text) for text in self._vocabulary_texts]
         self.idf = self._idf()
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
         self.prepared = [PreparedName.of(entry.name, self.weight) for entry in self.names]
@@ -118,18 +120,23 @@ class CandidateIndex:
     def similar_tokens(self, text: str) -> list[tuple[str, float]]:
         """Known token texts close to an unknown one, with their similarity in [0, 1].
 
-        The look-up scans the whole vocabulary, so its answers are kept (a bounded cache).
+        The look-up scans the words of the vocabulary whose length allows the cutoff, so its
+        answers are kept (a bounded cache).
         """
         found = self._similar.get(text)
         if found is None:
+            shortest, longest = _lengths_within(len(text), FUZZY_TOKEN_CUTOFF)
+            start = bisect.bisect_left(self._vocabulary_lengths, shortest)
+            stop = bisect.bisect_right(self._vocabulary_lengths, longest)
             hits = process.extract(
                 text,
-                self._vocabulary_texts,
+                self._vocabulary_texts[start:stop],
                 scorer=fuzz.ratio,
                 score_cutoff=FUZZY_TOKEN_CUTOFF,
-                limit=FUZZY_TOKEN_LIMIT,
+                limit=None,
             )
-            found = [(choice, score / 100.0) for choice, score, _ in hits]
+            hits.sort(key=lambda hit: (-hit[1], hit[0]))
+            found = [(choice, score / 100.0) for choice, score, _ in hits[:FUZZY_TOKEN_LIMIT]]
             if len(self._similar) >= SIMILAR_TOKENS_CACHE:
                 self._similar.clear()
             self._similar[text] = found
@@ -189,6 +196,14 @@ class CandidateIndex:
             per_group[group] = seen + 1
             chosen.append((name_id, prescore))
         return chosen
+
+
+def _lengths_within(length: int, cutoff: int) -> tuple[int, int]:
+    """The lengths a word may have to reach ``cutoff`` (in per cent) of ``fuzz.ratio`` with a
+    word of ``length``: the ratio is 2 * common / (sum of lengths), and the common part is at
+    most the shorter word. Integer arithmetic, so that a ratio exactly at the cutoff counts.
+    """
+    return -(-length * cutoff // (200 - cutoff)), length * (200 - cutoff) // cutoff
 
 
 def _found_in(shared: dict[int, float], postings: Sequence[int]) -> list[int]:

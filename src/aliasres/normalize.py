@@ -110,10 +110,15 @@ class Token:
     alt_readings: tuple[str, ...] = ()
     """The reading that produced each of :attr:`alt_keys` (``de``, ``es``, ``eg``, ``tr``...)."""
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
         """The matching identity: ``c:<concept>`` for lexicon words, else ``k:<key>``."""
         return "c:" + self.concept if self.concept is not None else "k:" + self.key
+
+    @functools.cached_property
+    def keys(self) -> frozenset[str]:
+        """The primary key and the alternate-reading keys."""
+        return frozenset((self.key, *self.alt_keys))
 
 
 @attrs.frozen

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -46,12 +46,21 @@ class Decision(enum.Enum):
 
 @attrs.frozen
 class Candidate:
-    """One registry group proposed for a query, with its best-matching name and the reasons."""
+    """One registry group proposed for a query, with its best-matching name and the reasons.
+
+    The explanation is composed when first read: ranking needs only scores, and pipelines
+    that resolve millions of names rarely read why.
+    """
 
     group: Group
     score: float  # in [0, 1]; comparable across queries
     matched_alias: str
-    explanation: Explanation
+    _explain: Callable[[], Explanation] = attrs.field(eq=False, repr=False, alias="explain")
+
+    @functools.cached_property
+    def explanation(self) -> Explanation:
+        """Which alias matched, the token pairs, the score's parts and the rules that fired."""
+        return self._explain()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -177,12 +186,11 @@ class Resolver:
         return scorer, [scored for scored in ranked if scored.score > 0.0]
 
     def _candidate(self, scorer: QueryScorer, scored: _Scored) -> Candidate:
-        """A ranked group with the explanation of its score (computed only for what is shown)."""
+        """A ranked group; the explanation of its score is computed if and when it is read."""
         entry = self.index.names[scored.name_id]
         prepared = self.index.prepared[scored.name_id]
-        _, explanation = scorer.score(prepared, scored.group, entry.text, entry.kind, explain=True)
-        assert explanation is not None
-        return Candidate(scored.group, scored.score, entry.text, explanation)
+        explain = functools.partial(scorer.explain, prepared, scored.group, entry.text, entry.kind)
+        return Candidate(scored.group, scored.score, entry.text, explain)
 
     def _decide(
         self,

@@ -116,12 +116,14 @@ class PreparedName:
     key: str
     identities: tuple[str, ...]
     weights: tuple[float, ...]
+    has_acronym: bool  # a token is an acronym (ISIS in "ISIS West Africa Province")
 
     @classmethod
     def of(cls, name: NormalizedName, weight_of: WeightOf) -> PreparedName:
         identities = tuple(token.identity for token in name.tokens)
         weights = tuple(weight_of(token) for token in name.tokens)
-        return cls(name, " ".join(identities), identities, weights)
+        has_acronym = any(_acronym_letters(token) for token in name.tokens)
+        return cls(name, " ".join(identities), identities, weights, has_acronym)
 
 
 def same_key_similarity(left: str, right: str) -> float:
@@ -145,8 +147,7 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
         return 0.0, "different-place"
     if left.concept is not None and right.concept is not None:
         return 0.0, "different-concept"
-    left_keys = {left.key, *left.alt_keys}
-    if right.key in left_keys or not left_keys.isdisjoint(right.alt_keys):
+    if not left.keys.isdisjoint(right.keys):
         return ALTERNATE_READING, "alternate-reading"
     ratio = fuzz.ratio(left.text, right.text) / 100.0
     if ratio >= FUZZY_MIN:
@@ -229,6 +230,14 @@ class QueryScorer:
         rules = tuple(dict.fromkeys((*query.trace, *name.trace)))
         return score, Explanation(alias_text, kind_label, tuple(pairs), tuple(components), rules)
 
+    def explain(
+        self, candidate: PreparedName, group: Group, alias_text: str, alias_kind: AliasKind | None
+    ) -> Explanation:
+        """The explanation of ``score`` for one registry name."""
+        _, explanation = self.score(candidate, group, alias_text, alias_kind, explain=True)
+        assert explanation is not None
+        return explanation
+
     def _country_adjustment(
         self, name: NormalizedName, group: Group, components: list[tuple[str, float]] | None
     ) -> float:
@@ -274,7 +283,9 @@ class QueryScorer:
             else:
                 similarity, rule = pair_similarity(q_tokens[i], n_tokens[j])
                 matched.append((i, j, similarity, rule))
-        expansions = _expand_acronyms(q_tokens, free_q, n_tokens, free_n)
+        expansions = []
+        if self.query.has_acronym or candidate.has_acronym:
+            expansions = _expand_acronyms(q_tokens, free_q, n_tokens, free_n)
         if free_q and free_n:
             options = sorted(
                 (
