@@ -4,8 +4,8 @@ Every registry name (canonical name and aliases) is normalised once. Its tokens'
 identities (lexicon concept or phonetic key), their alternate-reading keys, its folded form and
 its acronyms are posted in inverted lists; a query gathers the names that share keys with it,
 weighted by how rare each key is, and only those reach the ranking stage. Query tokens the
-index has never seen (typos) are looked up in the token vocabulary with rapidfuzz, so a scan
-covers distinct tokens, never every name.
+index has never seen (typos) borrow the keys of known words one edit away, found through an
+index of one-letter deletions, so nothing scans every name or every word.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import heapq
 import importlib.resources
 import math
 from collections import defaultdict
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from aliasres import cache
 from aliasres.model import AliasKind, Group
@@ -32,7 +33,8 @@ from aliasres.score import PreparedName, acronym_probe
 MAX_CANDIDATES = 15
 """How many groups (best pre-scores first) go on to full ranking."""
 COMMON_KEY_POSTINGS = 100
-"""A key on more names than this only re-scores names that rarer keys found."""
+"""A key on more names than this only re-scores names that rarer keys found, once no name it
+alone would add could rank among the best groups."""
 NAMES_PER_GROUP = 2
 """How many of a candidate group's names (best pre-scores first) are fully scored."""
 FUZZY_TOKEN_CUTOFF = 80
@@ -75,9 +77,7 @@ class CandidateIndex:
             entries = [(text, kind, next(normalized)) for text, kind in group_names]
             for entry in _entries_of(position, entries):
                 self._add(entry)
-        # Sorted by length, so that the words a fuzzy look-up can reach are one slice.
-        self._vocabulary_texts = sorted(self._vocabulary, key=lambda text: (len(text), text))
-        self._vocabulary_lengths = [len(text) for text in self._vocabulary_texts]
+        self._deletion_index: dict[str, list[str]] | None = None
         self.idf = self._idf()
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
         self.prepared = [PreparedName.of(entry.name, self.weight) for entry in self.names]
@@ -120,27 +120,62 @@ class CandidateIndex:
     def similar_tokens(self, text: str) -> list[tuple[str, float]]:
         """Known token texts close to an unknown one, with their similarity in [0, 1].
 
-        The look-up scans the words of the vocabulary whose length allows the cutoff, so its
-        answers are kept (a bounded cache).
+        Candidates are the words one edit away (a letter dropped, added, changed or two
+        swapped), found through their one-letter deletions without scanning the vocabulary;
+        they must also reach ``FUZZY_TOKEN_CUTOFF``. Answers are kept (a bounded cache).
         """
         found = self._similar.get(text)
         if found is None:
-            shortest, longest = _lengths_within(len(text), FUZZY_TOKEN_CUTOFF)
-            start = bisect.bisect_left(self._vocabulary_lengths, shortest)
-            stop = bisect.bisect_right(self._vocabulary_lengths, longest)
-            hits = process.extract(
-                text,
-                self._vocabulary_texts[start:stop],
-                scorer=fuzz.ratio,
-                score_cutoff=FUZZY_TOKEN_CUTOFF,
-                limit=None,
+            deletions = self._deletions()
+            near = {word for variant in _one_deletion(text) for word in deletions.get(variant, ())}
+            scored = sorted(
+                (-score, word)
+                for word in near
+                if (score := fuzz.ratio(text, word)) >= FUZZY_TOKEN_CUTOFF
             )
-            hits.sort(key=lambda hit: (-hit[1], hit[0]))
-            found = [(choice, score / 100.0) for choice, score, _ in hits[:FUZZY_TOKEN_LIMIT]]
+            found = [(word, -score / 100.0) for score, word in scored[:FUZZY_TOKEN_LIMIT]]
             if len(self._similar) >= SIMILAR_TOKENS_CACHE:
                 self._similar.clear()
             self._similar[text] = found
         return found
+
+    def _deletions(self) -> dict[str, list[str]]:
+        """Every vocabulary word under itself and its one-letter deletions (built on first use:
+        most batches of clean names never need it)."""
+        if self._deletion_index is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in sorted(self._vocabulary):
+                for variant in _one_deletion(word):
+                    index[variant].append(word)
+            self._deletion_index = dict(index)
+        return self._deletion_index
+
+    def _keys_of(self, token: Token) -> list[tuple[str, float]]:
+        """A query token's keys in the index with their rarity (idf); a word no registry name
+        has borrows the keys of the known words one edit away, discounted by similarity."""
+        keys = [(key, self.idf[key]) for key in _token_keys(token) if key in self.idf]
+        if keys:
+            return keys
+        return [
+            (key, self.idf[key] * similarity)
+            for similar, similarity in self.similar_tokens(token.text)
+            for key in self._vocabulary[similar]
+        ]
+
+    def _open(
+        self, shared: dict[int, float], query_weight: float, remaining: float, limit: int
+    ) -> bool:
+        """Whether a name that only the remaining keys (worth ``remaining``) would find could
+        still enter the best ``limit`` groups of the names found so far."""
+        best: dict[int, float] = {}
+        for name_id, weight in shared.items():
+            estimate = 2.0 * weight / (query_weight + self.total_weight[name_id])
+            group = self.names[name_id].group
+            if estimate > best.get(group, 0.0):
+                best[group] = estimate
+        if len(best) < limit or query_weight <= 0.0:
+            return True
+        return 2.0 * remaining / query_weight > heapq.nlargest(limit, best.values())[-1]
 
     def candidates(
         self, query: NormalizedName, limit: int = MAX_CANDIDATES
@@ -153,26 +188,30 @@ class CandidateIndex:
         """
         shared: dict[int, float] = defaultdict(float)
         query_weight = sum(self.weight(token) for token in query.tokens)
-        # Rare keys first: a key on many names only adds to names a rarer key already found.
-        for token in sorted(query.tokens, key=self.weight, reverse=True):
+        # Rare keys first: once the names found can no longer be outranked by a name that
+        # only the remaining keys would find, a common key just adds to the names found.
+        keyed = []  # (token, its keys and their rarity, the most the token can add)
+        for token in query.tokens:
+            keys = self._keys_of(token)
+            keyed.append((token, keys, token.weight * max((r for _, r in keys), default=0.0)))
+        keyed.sort(key=lambda item: -item[2])
+        remaining = sum(most for _, _, most in keyed)
+        closed = False
+        for token, keys, most in keyed:
             best_for_token: dict[int, float] = {}
-            for key in _token_keys(token):
-                weight = token.weight * self.idf.get(key, 0.0)
-                postings = self.postings.get(key, ())
+            for key, rarity in keys:
+                weight = token.weight * rarity
+                postings = self.postings[key]
                 if len(postings) > COMMON_KEY_POSTINGS and shared:
-                    postings = _found_in(shared, postings)
+                    closed = closed or not self._open(shared, query_weight, remaining, limit)
+                    if closed:
+                        postings = _found_in(shared, postings)
                 for name_id in postings:
                     if weight > best_for_token.get(name_id, 0.0):
                         best_for_token[name_id] = weight
-            if not best_for_token:
-                for similar, similarity in self.similar_tokens(token.text):
-                    for key in self._vocabulary[similar]:
-                        weight = token.weight * self.idf[key] * similarity
-                        for name_id in self.postings[key]:
-                            if weight > best_for_token.get(name_id, 0.0):
-                                best_for_token[name_id] = weight
             for name_id, weight in best_for_token.items():
                 shared[name_id] += weight
+            remaining -= most
         estimate = {
             name_id: 2.0 * weight / (query_weight + self.total_weight[name_id])
             for name_id, weight in shared.items()
@@ -198,12 +237,9 @@ class CandidateIndex:
         return chosen
 
 
-def _lengths_within(length: int, cutoff: int) -> tuple[int, int]:
-    """The lengths a word may have to reach ``cutoff`` (in per cent) of ``fuzz.ratio`` with a
-    word of ``length``: the ratio is 2 * common / (sum of lengths), and the common part is at
-    most the shorter word. Integer arithmetic, so that a ratio exactly at the cutoff counts.
-    """
-    return -(-length * cutoff // (200 - cutoff)), length * (200 - cutoff) // cutoff
+def _one_deletion(word: str) -> set[str]:
+    """The word and every string one letter shorter: two words one edit apart share one."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def _found_in(shared: dict[int, float], postings: Sequence[int]) -> list[int]:
