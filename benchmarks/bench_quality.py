@@ -154,8 +154,7 @@ def evaluate_aliasres(
             tally.top1 += bool(ids and ids[0] in ok)
             tally.at5 += bool(ok & set(ids[:5]))
             pool = {
-                resolver.index.names[i].group
-                for i, _ in resolver.index.candidates(result.normalized)
+                resolver.index.group_of(i) for i, _ in resolver.index.candidates(result.normalized)
             }
             tally.cand += bool(ok & {registry.groups[p].id for p in pool})
             if result.decision is Decision.MATCH:

@@ -271,7 +271,7 @@ def measure(size: str, ofac: Path, l_names: int, seed: int) -> dict[str, Any]:
 
     names = [q for q, _, _ in queries]
     owners: dict[str, set[str]] = defaultdict(set)
-    for entry in resolver.index.names:
+    for entry in resolver.index.entries():
         owners[entry.name.folded].add(registry.groups[entry.group].id)
 
     # Single queries, each timed, caches cold.
@@ -299,7 +299,7 @@ def measure(size: str, ofac: Path, l_names: int, seed: int) -> dict[str, Any]:
             continue
         ok = {group_id} | owners.get(result.normalized.folded, set())
         pool = {
-            registry.groups[resolver.index.names[i].group].id
+            registry.groups[resolver.index.group_of(i)].id
             for i, _ in resolver.index.candidates(result.normalized)
         }
         hit = bool(result.candidates) and result.candidates[0].group.id in ok

@@ -99,4 +99,5 @@ def test_an_index_read_from_the_cache_resolves_as_a_fresh_one(
     want = fresh.resolve_many(names)
     assert loaded.resolve_many(names) == want == writing.resolve_many(names)
     assert [loaded.resolve(name) for name in names] == want
-    assert loaded.index.postings == fresh.index.postings
+    assert loaded.index._postings == fresh.index._postings
+    assert loaded.index._keys == fresh.index._keys

@@ -100,7 +100,7 @@ def test_every_registered_name_resolves_to_its_group_unless_another_group_shares
     """
     resolver = aliasres.default_resolver()
     owners: dict[str, set[str]] = defaultdict(set)
-    for entry in resolver.index.names:
+    for entry in resolver.index.entries():
         owners[entry.name.key].add(resolver.registry.groups[entry.group].id)
     failures = []
     for group in resolver.registry:

@@ -5,7 +5,7 @@
 'uqba-bin-nafi'
 """
 
-from aliasres.errors import AliasresError, Problem, QueryError, RegistryError
+from aliasres.errors import AliasresError, IndexFileError, Problem, QueryError, RegistryError
 from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Source, SourceKind
 from aliasres.normalize import NormalizedName, Token, TokenKind, normalize, phonetic_key
 from aliasres.registry import Registry, packaged_registry_path
@@ -23,6 +23,7 @@ __all__ = [
     "Decision",
     "Explanation",
     "Group",
+    "IndexFileError",
     "Mention",
     "NormalizedName",
     "Problem",

@@ -10,9 +10,9 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
@@ -22,13 +22,28 @@ def atomic_text_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     The new file keeps the mode of the file it replaces (a new file gets the default mode
     the umask allows), and is flushed to disk before the rename.
     """
+    with _atomic_file(path, lambda fd: os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def atomic_binary_file(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A binary stream whose content replaces ``path`` only if the block completes."""
+    with _atomic_file(path, lambda fd: os.fdopen(fd, "wb")) as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _atomic_file(
+    path: str | os.PathLike[str], open_fd: Callable[[int], IO[Any]]
+) -> Iterator[IO[Any]]:
     target = Path(path)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with open_fd(handle) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())

@@ -39,3 +39,7 @@ class RegistryError(AliasresError, ValueError):
 
 class QueryError(AliasresError, ValueError):
     """A name cannot be resolved as given (for instance it is empty after normalisation)."""
+
+
+class IndexFileError(AliasresError, ValueError):
+    """A saved index cannot be used: not an index, damaged, or built for something else."""

@@ -10,20 +10,28 @@ index of one-letter deletions, so nothing scans every name or every word.
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import hashlib
 import heapq
 import importlib.resources
+import itertools
+import json
 import math
+import os
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
 from rapidfuzz import fuzz
 
 from aliasres import cache
+from aliasres.atomic import atomic_binary_file
+from aliasres.errors import IndexFileError
 from aliasres.model import AliasKind, Group
 from aliasres.normalize import NormalizedName, Token, TokenKind, normalize
 from aliasres.registry import Registry
@@ -42,7 +50,12 @@ FUZZY_TOKEN_CUTOFF = 80
 FUZZY_TOKEN_LIMIT = 3
 """How many known tokens an unknown query token may borrow from."""
 SIMILAR_TOKENS_CACHE = 50_000
-"""How many unknown query tokens keep their fuzzy vocabulary look-up (the costliest step)."""
+"""How many unknown query tokens keep their fuzzy vocabulary look-up."""
+DECODED_NAMES_CACHE = 100_000
+"""How many registry names stay decoded (with their scoring form) between queries."""
+
+INDEX_MAGIC = b"aliasres-index\n"
+INDEX_FORMAT = 1
 
 
 @attrs.frozen
@@ -55,67 +68,202 @@ class IndexedName:
     name: NormalizedName
 
 
-def _token_keys(token: Token) -> tuple[str, ...]:
+def token_keys(token: Token) -> tuple[str, ...]:
     """Every key a token is posted under: its identity and its alternate readings."""
     return (token.identity, *(f"k:{key}" for key in token.alt_keys if f"k:{key}" != token.identity))
 
 
 class CandidateIndex:
-    """Inverted lists over a registry's names; built once, read by every query."""
+    """Inverted lists over a registry's names; built once, read by every query.
+
+    Everything is held in flat arrays and one dictionary of keys, not in objects per name:
+    a registry name is decoded from its compact record only when a query scores it. The same
+    arrays are what :meth:`save` writes and :meth:`load` reads back, so a worker can start from
+    a saved index without normalising anything.
+    """
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.names: list[IndexedName] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        self.folded: dict[str, list[int]] = defaultdict(list)
-        self.acronyms: dict[str, list[int]] = defaultdict(list)
-        self.derived_acronyms: dict[str, list[int]] = defaultdict(list)
-        self._vocabulary: dict[str, set[str]] = defaultdict(set)  # token text -> identities
         names = [_names_of(group) for group in registry.groups]
         normalized = iter(normalize_all([text for group in names for text, _ in group]))
-        for position, group_names in enumerate(names):
-            entries = [(text, kind, next(normalized)) for text, kind in group_names]
-            for entry in _entries_of(position, entries):
-                self._add(entry)
-        self._deletion_index: dict[str, list[str]] | None = None
-        self.idf = self._idf()
-        self._unseen_idf = math.log(1.0 + max(len(registry), 1))
-        self.prepared = [PreparedName.of(entry.name, self.weight) for entry in self.names]
-        self._similar: dict[str, list[tuple[str, float]]] = {}
-        self.total_weight = [sum(prepared.weights) for prepared in self.prepared]
-
-    def _add(self, entry: IndexedName) -> None:
-        if entry.name.is_empty and entry.name.acronym is None:
-            return
-        name_id = len(self.names)
-        self.names.append(entry)
-        self.folded[entry.name.folded].append(name_id)
-        if entry.name.acronym is not None:
-            self.acronyms[entry.name.acronym].append(name_id)
-        for acronym in entry.name.acronyms:
-            self.derived_acronyms[acronym].append(name_id)
-        for token in entry.name.tokens:
-            self._vocabulary[token.text].add(token.identity)
-            for key in _token_keys(token):
-                postings = self.postings[key]
+        entries = [
+            entry
+            for position, group_names in enumerate(names)
+            for entry in _entries_of(
+                position, [(text, kind, next(normalized)) for text, kind in group_names]
+            )
+            if not (entry.name.is_empty and entry.name.acronym is None)
+        ]
+        lists: dict[str, list[int]] = defaultdict(list)
+        vocabulary: dict[str, dict[str, None]] = defaultdict(dict)
+        for name_id, entry in enumerate(entries):
+            for key in _name_keys(entry.name):
+                postings = lists[key]
                 if not postings or postings[-1] != name_id:
                     postings.append(name_id)
+            for token in entry.name.tokens:
+                vocabulary[token.text][token.identity] = None
+        self._group_of = array.array("i", (entry.group for entry in entries))
+        self._keys = {key: number for number, key in enumerate(lists)}
+        self._ends = array.array("q", itertools.accumulate(len(ids) for ids in lists.values()))
+        self._postings = array.array("i", itertools.chain.from_iterable(lists.values()))
+        self._idf = array.array("d", self._rarities())
+        self._unseen_idf = math.log(1.0 + max(len(registry), 1))
+        self._total_weight = array.array(
+            "d", (sum(self.weight(token) for token in entry.name.tokens) for entry in entries)
+        )
+        self._vocabulary = {text: list(identities) for text, identities in vocabulary.items()}
+        records = [_record_of(entry) for entry in entries]
+        self._records = b"".join(records)
+        self._record_ends = array.array("q", itertools.accumulate(map(len, records)))
+        self._reset_caches()
 
-    def _idf(self) -> dict[str, float]:
+    def _reset_caches(self) -> None:
+        self._entries: dict[int, tuple[IndexedName, PreparedName]] = {}
+        self._tokens: dict[tuple[Any, ...], Token] = {}
+        self._similar: dict[str, list[tuple[str, float]]] = {}
+        self._deletion_index: dict[str, list[str]] | None = None
+
+    def __len__(self) -> int:
+        """How many registry names are indexed."""
+        return len(self._group_of)
+
+    def _rarities(self) -> Iterable[float]:
         """Inverse group frequency of every key: a key many groups share says little."""
-        groups_per_key = {
-            key: len({self.names[name_id].group for name_id in ids})
-            for key, ids in self.postings.items()
-        }
         total = max(len(self.registry), 1)
-        return {key: math.log(1.0 + total / count) for key, count in groups_per_key.items()}
+        start = 0
+        for end in self._ends:
+            groups = len({self._group_of[name_id] for name_id in self._postings[start:end]})
+            yield math.log(1.0 + total / groups)
+            start = end
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def postings(self, key: str) -> Sequence[int]:
+        """The names (ids, ascending) posted under ``key``: a token key (``k:XLF``,
+        ``c:khilafa``), a folded form (``f:jund khilafa``) or an acronym (``a:AQIM`` registered,
+        ``d:AQIM`` derived from initials). Empty for a key no name has."""
+        number = self._keys.get(key)
+        if number is None:
+            return ()
+        return self._postings[self._ends[number - 1] if number else 0 : self._ends[number]]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._keys
+
+    def rarity(self, key: str) -> float | None:
+        """The idf of a key, None for a key no registry name has."""
+        number = self._keys.get(key)
+        return None if number is None else self._idf[number]
+
+    def group_of(self, name_id: int) -> int:
+        """The position in ``registry.groups`` of the group a name belongs to."""
+        return self._group_of[name_id]
+
+    def entry(self, name_id: int) -> tuple[IndexedName, PreparedName]:
+        """A registry name, decoded from its record, and its scoring form (kept, bounded)."""
+        found = self._entries.get(name_id)
+        if found is None:
+            start = self._record_ends[name_id - 1] if name_id else 0
+            text, kind, data = json.loads(self._records[start : self._record_ends[name_id]])
+            name = _name_from_data(text, data, self._tokens)
+            entry = IndexedName(
+                self._group_of[name_id], text, AliasKind(kind) if kind else None, name
+            )
+            found = (entry, PreparedName.of(name, self.weight))
+            if len(self._entries) >= DECODED_NAMES_CACHE:
+                self._entries.clear()
+                self._tokens.clear()
+            self._entries[name_id] = found
+        return found
+
+    def entries(self) -> Iterable[IndexedName]:
+        """Every indexed name, in id order (decoding them all: for tests and reports)."""
+        return (self.entry(name_id)[0] for name_id in range(len(self)))
 
     def weight(self, token: Token) -> float:
         """A token's weight: its lexicon prior times the rarity of its key in the registry.
 
         A key no registry name has counts as the rarest possible.
         """
-        return token.weight * self.idf.get(token.identity, self._unseen_idf)
+        rarity = self.rarity(token.identity)
+        return token.weight * (self._unseen_idf if rarity is None else rarity)
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to one compact file (atomically); :meth:`load` reads it back."""
+        arrays: dict[str, array.array[Any]] = {
+            "group_of": self._group_of,
+            "ends": self._ends,
+            "postings": self._postings,
+            "idf": self._idf,
+            "total_weight": self._total_weight,
+            "record_ends": self._record_ends,
+        }
+        blobs = {name: values.tobytes() for name, values in arrays.items()}
+        blobs["records"] = self._records
+        blobs["keys"] = json.dumps(list(self._keys), ensure_ascii=False).encode("utf-8")
+        blobs["vocabulary"] = json.dumps(self._vocabulary, ensure_ascii=False).encode("utf-8")
+        header = {
+            "format": INDEX_FORMAT,
+            "byteorder": sys.byteorder,
+            "normaliser": normaliser_fingerprint(),
+            "registry": registry_fingerprint(self.registry),
+            "unseen_idf": self._unseen_idf,
+            "types": {name: values.typecode for name, values in arrays.items()},
+            "sizes": {name: len(blob) for name, blob in blobs.items()},
+        }
+        with atomic_binary_file(path) as stream:
+            stream.write(INDEX_MAGIC)
+            stream.write(json.dumps(header).encode("utf-8") + b"\n")
+            for blob in blobs.values():
+                stream.write(blob)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], registry: Registry) -> CandidateIndex:
+        """Read an index :meth:`save` wrote for ``registry`` with this version of aliasres.
+
+        Raises IndexFileError when the file is not such an index, was built by another
+        normaliser, or for another registry: rebuild it then.
+        """
+        data = Path(path).read_bytes()
+        header = _read_header(path, data)
+        problem = ""
+        if header.get("normaliser") != normaliser_fingerprint():
+            problem = "it was built by another version of the normaliser"
+        elif header.get("byteorder") != sys.byteorder:
+            problem = f"it was written on a {header.get('byteorder')}-endian machine"
+        elif header.get("registry") != registry_fingerprint(registry):
+            problem = "it was built for another registry (names or groups differ)"
+        if problem:
+            msg = f"{path}: cannot use this saved index: {problem}; build and save it again"
+            raise IndexFileError(msg)
+        index = cls.__new__(cls)
+        index.registry = registry
+        index._unseen_idf = float(header["unseen_idf"])
+        offset = header["data_start"]
+        blobs: dict[str, bytes] = {}
+        for name, size in header["sizes"].items():
+            blobs[name] = data[offset : offset + size]
+            offset += size
+        values = {}
+        for name, typecode in header["types"].items():
+            values[name] = array.array(typecode)
+            values[name].frombytes(blobs[name])
+        index._group_of = values["group_of"]
+        index._ends = values["ends"]
+        index._postings = values["postings"]
+        index._idf = values["idf"]
+        index._total_weight = values["total_weight"]
+        index._record_ends = values["record_ends"]
+        index._records = blobs["records"]
+        index._keys = {key: number for number, key in enumerate(json.loads(blobs["keys"]))}
+        index._vocabulary = json.loads(blobs["vocabulary"])
+        index._reset_caches()
+        return index
+
+    # -- querying ------------------------------------------------------------------------------
 
     def similar_tokens(self, text: str) -> list[tuple[str, float]]:
         """Known token texts close to an unknown one, with their similarity in [0, 1].
@@ -153,14 +301,21 @@ class CandidateIndex:
     def _keys_of(self, token: Token) -> list[tuple[str, float]]:
         """A query token's keys in the index with their rarity (idf); a word no registry name
         has borrows the keys of the known words one edit away, discounted by similarity."""
-        keys = [(key, self.idf[key]) for key in _token_keys(token) if key in self.idf]
+        keys = [
+            (key, rarity) for key in token_keys(token) if (rarity := self.rarity(key)) is not None
+        ]
         if keys:
             return keys
         return [
-            (key, self.idf[key] * similarity)
+            (key, self._idf[self._keys[key]] * similarity)
             for similar, similarity in self.similar_tokens(token.text)
             for key in self._vocabulary[similar]
         ]
+
+    def _estimate(self, name_id: int, shared: float, query_weight: float) -> float:
+        """A weighted Dice coefficient: the weight of shared keys over the mean of both names'
+        total weights."""
+        return 2.0 * shared / (query_weight + self._total_weight[name_id])
 
     def _open(
         self, shared: dict[int, float], query_weight: float, remaining: float, limit: int
@@ -169,8 +324,8 @@ class CandidateIndex:
         still enter the best ``limit`` groups of the names found so far."""
         best: dict[int, float] = {}
         for name_id, weight in shared.items():
-            estimate = 2.0 * weight / (query_weight + self.total_weight[name_id])
-            group = self.names[name_id].group
+            estimate = self._estimate(name_id, weight, query_weight)
+            group = self._group_of[name_id]
             if estimate > best.get(group, 0.0):
                 best[group] = estimate
         if len(best) < limit or query_weight <= 0.0:
@@ -183,8 +338,7 @@ class CandidateIndex:
         """(name id, pre-score) of the names worth ranking: a few per group, ``limit`` groups.
 
         A name's pre-score estimates its token agreement with the query from the keys they
-        share: the weight of shared keys over the mean of both names' total weights (a
-        weighted Dice coefficient). Same folded form and acronym hits always come first.
+        share (see ``_estimate``). Same folded form and acronym hits always come first.
         """
         shared: dict[int, float] = defaultdict(float)
         query_weight = sum(self.weight(token) for token in query.tokens)
@@ -201,7 +355,7 @@ class CandidateIndex:
             best_for_token: dict[int, float] = {}
             for key, rarity in keys:
                 weight = token.weight * rarity
-                postings = self.postings[key]
+                postings = self.postings(key)
                 if len(postings) > COMMON_KEY_POSTINGS and shared:
                     closed = closed or not self._open(shared, query_weight, remaining, limit)
                     if closed:
@@ -213,28 +367,79 @@ class CandidateIndex:
                 shared[name_id] += weight
             remaining -= most
         estimate = {
-            name_id: 2.0 * weight / (query_weight + self.total_weight[name_id])
+            name_id: self._estimate(name_id, weight, query_weight)
             for name_id, weight in shared.items()
         }
         probe = acronym_probe(query)
         if probe is not None:
-            for name_id in self.derived_acronyms.get(probe[0], ()):
+            for name_id in self.postings(f"d:{probe[0]}"):
                 estimate[name_id] = max(estimate.get(name_id, 0.0), 1.5)
-            for name_id in self.acronyms.get(probe[0], ()):
+            for name_id in self.postings(f"a:{probe[0]}"):
                 estimate[name_id] = 2.0
-        for name_id in self.folded.get(query.folded, ()) if query.folded else ():
+        for name_id in self.postings(f"f:{query.folded}") if query.folded else ():
             estimate[name_id] = 3.0
         ranked = sorted(estimate.items(), key=lambda item: (-item[1], item[0]))
         chosen: list[tuple[int, float]] = []
         per_group: dict[int, int] = {}
         for name_id, prescore in ranked:
-            group = self.names[name_id].group
+            group = self._group_of[name_id]
             seen = per_group.get(group, 0)
             if seen >= NAMES_PER_GROUP or (seen == 0 and len(per_group) >= limit):
                 continue
             per_group[group] = seen + 1
             chosen.append((name_id, prescore))
         return chosen
+
+
+def _name_keys(name: NormalizedName) -> Iterable[str]:
+    """Every key a registry name is posted under."""
+    for token in name.tokens:
+        yield from token_keys(token)
+    if name.folded:
+        yield f"f:{name.folded}"
+    if name.acronym is not None:
+        yield f"a:{name.acronym}"
+    for acronym in name.acronyms:
+        yield f"d:{acronym}"
+
+
+def _record_of(entry: IndexedName) -> bytes:
+    """A registry name as one compact JSON record: text, alias kind, normal form."""
+    kind = entry.kind.value if entry.kind is not None else None
+    record = [entry.text, kind, _name_to_data(entry.name)]
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def registry_fingerprint(registry: Registry) -> str:
+    """A hash of what an index is built from: the groups, in order, and their names."""
+    digest = hashlib.sha256()
+    for group in registry.groups:
+        digest.update(f"\x1e{group.id}\x1f{group.name}".encode())
+        for alias in group.aliases:
+            digest.update(f"\x1f{alias.text}\x1d{alias.kind.value}".encode())
+    return digest.hexdigest()
+
+
+def _read_header(path: str | os.PathLike[str], data: bytes) -> dict[str, Any]:
+    if not data.startswith(INDEX_MAGIC):
+        msg = f"{path}: not a saved aliasres index (it does not start with {INDEX_MAGIC!r})"
+        raise IndexFileError(msg)
+    end = data.find(b"\n", len(INDEX_MAGIC))
+    try:
+        header = json.loads(data[len(INDEX_MAGIC) : end])
+    except ValueError as error:
+        msg = f"{path}: damaged saved index header: {error}"
+        raise IndexFileError(msg) from None
+    if not isinstance(header, dict) or header.get("format") != INDEX_FORMAT:
+        found = header.get("format") if isinstance(header, dict) else None
+        msg = f"{path}: saved index format {found!r}, this aliasres reads {INDEX_FORMAT}"
+        raise IndexFileError(msg)
+    expected = end + 1 + sum(header["sizes"].values())
+    if len(data) != expected:
+        msg = f"{path}: truncated or damaged saved index ({len(data)} bytes, {expected} expected)"
+        raise IndexFileError(msg)
+    header["data_start"] = end + 1
+    return header
 
 
 def _one_deletion(word: str) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
@@ -117,10 +118,24 @@ class Result:
 class Resolver:
     """Resolves names against one registry. Build once (it indexes every name), then query."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, *, index: CandidateIndex | None = None) -> None:
+        if index is not None and index.registry is not registry:
+            msg = "index was built for another registry object; pass that registry"
+            raise ValueError(msg)
         self.registry = registry
-        self.index = CandidateIndex(registry)
+        self.index = index if index is not None else CandidateIndex(registry)
         self._related = _relation_pairs(registry)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save the index to one compact file, so that workers start without building it."""
+        self.index.save(path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], registry: Registry | None = None) -> Resolver:
+        """A resolver over ``registry`` (default: the packaged one) with the index saved at
+        ``path``; raises ``IndexFileError`` if the file was saved for other names."""
+        registry = registry if registry is not None else Registry.load()
+        return cls(registry, index=CandidateIndex.load(path, registry))
 
     def resolve(self, name: str, country: str | None = None, limit: int = 5) -> Result:
         """Resolve one name; ``country`` (ISO alpha-2) favours groups active there."""
@@ -175,9 +190,9 @@ class Resolver:
         for name_id, prescore in self.index.candidates(query, MAX_CANDIDATES):
             if prescore < top - PRESCORE_MARGIN and len(best) >= EXPLAINED_MINIMUM:
                 break  # pre-scores only fall from here: nothing left can come near the best
-            entry = self.index.names[name_id]
+            entry, prepared = self.index.entry(name_id)
             group = self.registry.groups[entry.group]
-            score, _ = scorer.score(self.index.prepared[name_id], group, entry.text, entry.kind)
+            score, _ = scorer.score(prepared, group, entry.text, entry.kind)
             current = best.get(entry.group)
             if current is None or score > current.score:
                 best[entry.group] = _Scored(score, group, name_id)
@@ -187,8 +202,7 @@ class Resolver:
 
     def _candidate(self, scorer: QueryScorer, scored: _Scored) -> Candidate:
         """A ranked group; the explanation of its score is computed if and when it is read."""
-        entry = self.index.names[scored.name_id]
-        prepared = self.index.prepared[scored.name_id]
+        entry, prepared = self.index.entry(scored.name_id)
         explain = functools.partial(scorer.explain, prepared, scored.group, entry.text, entry.kind)
         return Candidate(scored.group, scored.score, entry.text, explain)
 
@@ -222,9 +236,10 @@ class Resolver:
         same key: words the query has and the rival lacks (a generic word, a place) or has in
         another order are evidence, even when they weigh little in the score.
         """
-        if self.index.names[top.name_id].name.folded != query.folded:
+        top_entry, top_prepared = self.index.entry(top.name_id)
+        if top_entry.name.folded != query.folded:
             return True
-        return self.index.prepared[other.name_id].key == self.index.prepared[top.name_id].key
+        return self.index.entry(other.name_id)[1].key == top_prepared.key
 
     def _are_related(self, left: Group, right: Group) -> bool:
         return (left.id, right.id) in self._related

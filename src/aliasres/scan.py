@@ -54,6 +54,7 @@ from rapidfuzz import fuzz
 
 from aliasres import arabic
 from aliasres.fold import APOSTROPHES, has_arabic
+from aliasres.index import token_keys
 from aliasres.lexicon import TokenKind, load_lexicon
 from aliasres.model import Group
 from aliasres.normalize import fold, normalize
@@ -363,10 +364,8 @@ def _analyse(word: str) -> _Analysis:
         return _EMPTY
     units: list[_Unit] = []
     for token in name.tokens:
-        keys = [token.identity]
-        keys += [f"k:{k}" for k in token.alt_keys if f"k:{k}" != token.identity]
         acronym = token.key[1:] if token.key.startswith("#") else None
-        units.append(_Unit(token.text, tuple(keys), token.kind, token.concept, acronym))
+        units.append(_Unit(token.text, token_keys(token), token.kind, token.concept, acronym))
     country = None
     if len(units) == 1 and units[0].kind is TokenKind.COUNTRY and units[0].concept:
         country = units[0].concept if len(units[0].concept) == 2 else None
@@ -924,7 +923,7 @@ class Scanner:
         """Capitalised runs with a unit word and a word the registry knows (Katibat X Y)."""
         spans: list[_Span] = []
         taken = {(s.first, s.last) for s in phrase_spans}
-        postings = self.resolver.index.postings
+        index = self.resolver.index
         total = len(words)
         done = -1
         for center, analysis in enumerate(analyses):
@@ -955,7 +954,7 @@ class Scanner:
             known = any(
                 u.kind in (TokenKind.DISTINCTIVE, TokenKind.COMMON)
                 and u.acronym is None
-                and any(k in postings for k in u.keys)
+                and any(k in index for k in u.keys)
                 for a in analyses[first : last + 1]
                 for u in a.units
             )
@@ -1109,7 +1108,7 @@ class Scanner:
         """Whether ``mention (ACR)`` defines ACR: the name's initials spell it, or ACR is not a
         registered acronym (``Jund al-Khilafah in Tunisia (JKT)``). A registered acronym keeps
         its own meaning after a name it does not abbreviate."""
-        if form not in self.resolver.index.acronyms:
+        if f"a:{form}" not in self.resolver.index:
             return True
         if form in normalize(text[mention.start : mention.end]).acronyms:
             return True
