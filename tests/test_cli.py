@@ -87,8 +87,8 @@ def _command_paths() -> list[str]:
 def test_every_command_has_help_with_an_example() -> None:
     """`--help` works on the group and on each command, and each shows an example."""
     assert set(_command_paths()) == {
-        "batch", "explain", "groups", "import-ofac", "normalize", "resolve", "scan", "show",
-        "validate",
+        "batch", "explain", "groups", "import-ofac", "normalize", "resolve", "save-index", "scan",
+        "show", "validate",
     }  # fmt: skip
     group_help = run(None, "--help")
     assert group_help.exit_code == 0
@@ -470,6 +470,32 @@ def ofac_dir(tmp_path: Path) -> Path:
     (directory / "alt.csv").write_text(ALT, encoding="utf-8")
     (directory / "add.csv").write_text(ADD, encoding="utf-8")
     return directory
+
+
+class TestSaveIndex:
+    def test_a_saved_index_answers_as_a_built_one(
+        self, registry_file: Path, tmp_path: Path
+    ) -> None:
+        index = tmp_path / "small.index"
+        saved = run(registry_file, "save-index", str(index))
+        assert saved.exit_code == 0, saved.stderr
+        assert saved.stdout.startswith(f"{index}: index of ")
+        names = ["Okba Ibn Nafaa", "Ansar al-Sharia", "Reuters"]
+        built = run(registry_file, "resolve", "--format", "json", *names)
+        loaded = run(registry_file, "--index", str(index), "resolve", "--format", "json", *names)
+        assert loaded.stdout == built.stdout
+        assert loaded.exit_code == built.exit_code == 1  # Reuters: no match
+
+    def test_an_index_of_another_registry_is_one_line_on_stderr(
+        self, registry_file: Path, browse_file: Path, tmp_path: Path
+    ) -> None:
+        index = tmp_path / "small.index"
+        run(registry_file, "save-index", str(index))
+        result = run(browse_file, "--index", str(index), "resolve", "AQIM")
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1
+        assert "another registry" in result.stderr
+        assert str(index) in result.stderr
 
 
 class TestImportOfac:

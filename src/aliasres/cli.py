@@ -41,7 +41,8 @@ Exit status:
   2  usage error (unknown option, bad value, missing file)
 batch exits 0 whatever the decisions: row problems go in its 'error' column.
 
-Set ALIASRES_REGISTRY instead of --registry; set NO_COLOR to turn colour off.
+Set ALIASRES_REGISTRY instead of --registry, ALIASRES_INDEX instead of --index;
+set NO_COLOR to turn colour off.
 """
 
 DECISION_COLOURS = {"match": "green", "ambiguous": "yellow", "no_match": "red"}
@@ -53,8 +54,11 @@ DECISION_COLOURS = {"match": "green", "ambiguous": "yellow", "no_match": "red"}
 class _State:
     """What the group's options give every command: the registry, loaded on first use."""
 
-    def __init__(self, registry_path: Path | None, debug: bool) -> None:
+    def __init__(
+        self, registry_path: Path | None, debug: bool, index_path: Path | None = None
+    ) -> None:
         self.registry_path = registry_path
+        self.index_path = index_path
         self.debug = debug
         self._registry: Registry | None = None
         self._resolver: Resolver | None = None
@@ -73,7 +77,10 @@ class _State:
             registry = self.registry  # a bad registry is reported before anything else
             from aliasres.resolve import Resolver
 
-            self._resolver = Resolver(registry)
+            if self.index_path is not None:
+                self._resolver = Resolver.load(self.index_path, registry)
+            else:
+                self._resolver = Resolver(registry)
         return self._resolver
 
 
@@ -173,10 +180,20 @@ def _format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...
     envvar="ALIASRES_REGISTRY",
     help="Registry YAML file to use instead of the packaged one (env: ALIASRES_REGISTRY).",
 )
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="ALIASRES_INDEX",
+    help="Index saved by 'aliasres save-index' for this registry: start without building one"
+    " (env: ALIASRES_INDEX).",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.version_option(package_name="aliasres", prog_name="aliasres", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, registry_path: Path | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context, registry_path: Path | None, index_path: Path | None, debug: bool
+) -> None:
     """Resolve militant-group names, in every spelling, to a canonical registry.
 
     \b
@@ -186,7 +203,7 @@ def cli(ctx: click.Context, registry_path: Path | None, debug: bool) -> None:
       aliasres batch names.csv -o resolved.csv --country-column country
       aliasres show uqba-bin-nafi
     """
-    ctx.obj = _State(registry_path, debug)
+    ctx.obj = _State(registry_path, debug, index_path)
     if os.environ.get("NO_COLOR"):
         ctx.color = False
     handler = _EchoHandler()
@@ -804,6 +821,29 @@ def validate(file: Path | None, strict: bool) -> None:
     )
     if strict and warnings:
         sys.exit(1)
+
+
+@cli.command("save-index")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def save_index(file: Path) -> None:
+    """Build the index of the registry and save it to FILE (atomically).
+
+    Later runs, and workers of a pipeline, read it with --index FILE (or
+    Resolver.load) instead of normalising every registry name again. A saved index
+    is refused, with the reason, once the registry or aliasres changes: save it again.
+
+    \b
+    Examples:
+      aliasres save-index registry.index
+      aliasres --index registry.index batch names.csv -o resolved.csv
+    """
+    from aliasres.resolve import Resolver
+
+    state = _state()
+    resolver = Resolver(state.registry)
+    resolver.save(file)
+    size = file.stat().st_size / 2**20
+    click.echo(f"{file}: index of {len(resolver.index):,} names saved ({size:.1f} MB)")
 
 
 @cli.command("import-ofac")
