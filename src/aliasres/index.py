@@ -45,6 +45,9 @@ COMMON_KEY_POSTINGS = 100
 alone would add could rank among the best groups."""
 NAMES_PER_GROUP = 2
 """How many of a candidate group's names (best pre-scores first) are fully scored."""
+SELECTION_POOL_FACTOR = 8
+"""Groups and their second names are looked for among the best ``limit * NAMES_PER_GROUP *
+SELECTION_POOL_FACTOR`` names by pre-score (all of them when those hold too few groups)."""
 FUZZY_TOKEN_CUTOFF = 80
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
@@ -322,13 +325,15 @@ class CandidateIndex:
     ) -> bool:
         """Whether a name that only the remaining keys (worth ``remaining``) would find could
         still enter the best ``limit`` groups of the names found so far."""
+        if len(shared) < limit or query_weight <= 0.0:
+            return True
         best: dict[int, float] = {}
         for name_id, weight in shared.items():
             estimate = self._estimate(name_id, weight, query_weight)
             group = self._group_of[name_id]
             if estimate > best.get(group, 0.0):
                 best[group] = estimate
-        if len(best) < limit or query_weight <= 0.0:
+        if len(best) < limit:
             return True
         return 2.0 * remaining / query_weight > heapq.nlargest(limit, best.values())[-1]
 
@@ -360,34 +365,50 @@ class CandidateIndex:
                     closed = closed or not self._open(shared, query_weight, remaining, limit)
                     if closed:
                         postings = _found_in(shared, postings)
+                if len(keys) == 1:  # no other key of this token to take the maximum with
+                    for name_id in postings:
+                        shared[name_id] += weight
+                    continue
                 for name_id in postings:
                     if weight > best_for_token.get(name_id, 0.0):
                         best_for_token[name_id] = weight
             for name_id, weight in best_for_token.items():
                 shared[name_id] += weight
             remaining -= most
-        estimate = {
-            name_id: self._estimate(name_id, weight, query_weight)
-            for name_id, weight in shared.items()
-        }
+        # Same folded form, then a registered acronym, then initials: above any estimate.
+        exact: dict[int, float] = {}
         probe = acronym_probe(query)
         if probe is not None:
-            for name_id in self.postings(f"d:{probe[0]}"):
-                estimate[name_id] = max(estimate.get(name_id, 0.0), 1.5)
-            for name_id in self.postings(f"a:{probe[0]}"):
-                estimate[name_id] = 2.0
-        for name_id in self.postings(f"f:{query.folded}") if query.folded else ():
-            estimate[name_id] = 3.0
-        ranked = sorted(estimate.items(), key=lambda item: (-item[1], item[0]))
+            exact.update(dict.fromkeys(self.postings(f"d:{probe[0]}"), 1.5))
+            exact.update(dict.fromkeys(self.postings(f"a:{probe[0]}"), 2.0))
+        if query.folded:
+            exact.update(dict.fromkeys(self.postings(f"f:{query.folded}"), 3.0))
+        total_weight = self._total_weight
+        ranked = [(-prescore, name_id) for name_id, prescore in exact.items()]
+        ranked += [
+            (-2.0 * weight / (query_weight + total_weight[name_id]), name_id)
+            for name_id, weight in shared.items()
+            if name_id not in exact
+        ]
+        pool = limit * NAMES_PER_GROUP * SELECTION_POOL_FACTOR
+        if len(ranked) > pool:
+            chosen = self._select(heapq.nsmallest(pool, ranked), limit)
+            if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
+                return chosen
+        return self._select(sorted(ranked), limit)
+
+    def _select(self, ranked: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
+        """The best names of ``ranked`` (negated pre-score, name id), ``NAMES_PER_GROUP`` at
+        most per group, from the best ``limit`` groups."""
         chosen: list[tuple[int, float]] = []
         per_group: dict[int, int] = {}
-        for name_id, prescore in ranked:
+        for negated, name_id in ranked:
             group = self._group_of[name_id]
             seen = per_group.get(group, 0)
             if seen >= NAMES_PER_GROUP or (seen == 0 and len(per_group) >= limit):
                 continue
             per_group[group] = seen + 1
-            chosen.append((name_id, prescore))
+            chosen.append((name_id, -negated))
         return chosen
 
 
