@@ -29,19 +29,20 @@ def cache_dir() -> Path | None:
     return Path(base) / "aliasres"
 
 
-def _entry(kind: str, source_text: str) -> Path | None:
+def entry_path(kind: str, source_text: str, suffix: str = ".json") -> Path | None:
+    """Where the entry of ``kind`` for ``source_text`` lives (None when caching is off)."""
     from aliasres import __version__
 
     directory = cache_dir()
     if directory is None:
         return None
     digest = hashlib.sha256(f"{kind}\0{__version__}\0{source_text}".encode()).hexdigest()
-    return directory / f"{kind}-{digest[:40]}.json"
+    return directory / f"{kind}-{digest[:40]}{suffix}"
 
 
 def read(kind: str, source_text: str) -> Any:
     """The data cached for ``source_text``, or None if there is none (or it is unreadable)."""
-    entry = _entry(kind, source_text)
+    entry = entry_path(kind, source_text)
     if entry is None:
         return None
     try:
@@ -52,7 +53,7 @@ def read(kind: str, source_text: str) -> Any:
 
 def write(kind: str, source_text: str, data: Any) -> None:
     """Keep ``data`` for ``source_text``; a cache that cannot be written is silently skipped."""
-    entry = _entry(kind, source_text)
+    entry = entry_path(kind, source_text)
     if entry is None:
         return
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import contextlib
 import functools
 import hashlib
 import heapq
@@ -88,7 +89,7 @@ class CandidateIndex:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         names = [_names_of(group) for group in registry.groups]
-        normalized = iter(normalize_all([text for group in names for text, _ in group]))
+        normalized = iter([normalize(text) for group in names for text, _ in group])
         entries = [
             entry
             for position, group_names in enumerate(names)
@@ -120,6 +121,23 @@ class CandidateIndex:
         self._records = b"".join(records)
         self._record_ends = array.array("q", itertools.accumulate(map(len, records)))
         self._reset_caches()
+
+    @classmethod
+    def cached(cls, registry: Registry) -> CandidateIndex:
+        """The index of ``registry``: loaded from the cache directory (see ``aliasres.cache``)
+        when this registry was indexed before by this normaliser, else built and cached."""
+        path = cache.entry_path(
+            "index", normaliser_fingerprint() + registry_fingerprint(registry), ".index"
+        )
+        if path is not None and path.is_file():
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # damaged: rebuild
+                return cls.load(path, registry)
+        index = cls(registry)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                index.save(path)
+        return index
 
     def _reset_caches(self) -> None:
         self._entries: dict[int, tuple[IndexedName, PreparedName]] = {}
@@ -497,32 +515,9 @@ def _entries_of(
         yield IndexedName(position, text, kind, name)
 
 
-def normalize_all(texts: list[str]) -> list[NormalizedName]:
-    """``normalize`` over many names, kept in the on-disk cache (see ``aliasres.cache``).
-
-    Normalising a registry's names is most of the time an index takes to build; the cache
-    entry is keyed by the names and by the normaliser's own code and lexicon, so any change
-    to either rebuilds it.
-    """
-    source = normaliser_fingerprint() + "\0" + "\n".join(texts)
-    cached = cache.read("names", source)
-    if isinstance(cached, list) and len(cached) == len(texts):
-        tokens: dict[tuple[Any, ...], Token] = {}  # one object per distinct token, as normalize
-        try:
-            return [
-                _name_from_data(text, data, tokens)
-                for text, data in zip(texts, cached, strict=True)
-            ]
-        except (KeyError, TypeError, ValueError):
-            pass
-    names = [normalize(text) for text in texts]
-    cache.write("names", source, [_name_to_data(name) for name in names])
-    return names
-
-
 @functools.cache
 def normaliser_fingerprint() -> str:
-    """A hash of the normaliser's code and data: cached normal forms are only valid for it."""
+    """A hash of the normaliser's code and data: saved normal forms are only valid for it."""
     digest = hashlib.sha256()
     package = importlib.resources.files("aliasres")
     for part in NORMALISER_PARTS:

@@ -123,7 +123,7 @@ class Resolver:
             msg = "index was built for another registry object; pass that registry"
             raise ValueError(msg)
         self.registry = registry
-        self.index = index if index is not None else CandidateIndex(registry)
+        self.index = index if index is not None else CandidateIndex.cached(registry)
         self._related = _relation_pairs(registry)
 
     def save(self, path: str | os.PathLike[str]) -> None:
