@@ -55,6 +55,11 @@ ACRONYM_EXPANSION = 0.9
 PROBABLE_ACRONYM = 0.72
 """A short word in capitals equal to the initials of a registered name."""
 PROBE_MAX_LETTERS = 6
+PLACE_ONLY = 0.6
+"""Share of its score a name keeps when it agrees with the query on places only: a place says
+where a group is active, not which group it is (Lebanese Hizballah is not Liibaan Trading)."""
+CONTENT_KINDS = frozenset({TokenKind.COMMON, TokenKind.DISTINCTIVE})
+"""Token kinds that say which group a name means (generic words and places do not)."""
 
 
 @attrs.frozen
@@ -357,7 +362,16 @@ class QueryScorer:
         if expansions and not matched:
             # Initials alone (WHO ~ Wafa Humanitarian Organization) only suggest a candidate.
             return min(DERIVED_ACRONYM, earned / total)
+        if not expansions and _places_only(q_tokens, matched):
+            return PLACE_ONLY * min(1.0, earned / total)
         return min(1.0, earned / total)
+
+
+def _places_only(q_tokens: tuple[Token, ...], matched: list[tuple[int, int, float, str]]) -> bool:
+    """True if the query has words that name a group but only its places found a partner."""
+    if not any(token.kind in CONTENT_KINDS for token in q_tokens):
+        return False
+    return all(q_tokens[i].kind is TokenKind.COUNTRY for i, _, _, _ in matched)
 
 
 def _expand_acronyms(
