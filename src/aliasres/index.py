@@ -73,8 +73,11 @@ class IndexedName:
 
 
 def token_keys(token: Token) -> tuple[str, ...]:
-    """Every key a token is posted under: its identity and its alternate readings."""
-    return (token.identity, *(f"k:{key}" for key in token.alt_keys if f"k:{key}" != token.identity))
+    """Every key a token is posted under: its identity, its phonetic key (a lexicon word's
+    identity is its concept, but a misspelling of it only shares the sound) and its alternate
+    readings."""
+    sounds = dict.fromkeys(f"k:{key}" for key in (token.key, *token.alt_keys))
+    return (token.identity, *(key for key in sounds if key != token.identity))
 
 
 class CandidateIndex:
@@ -125,9 +128,9 @@ class CandidateIndex:
     @classmethod
     def cached(cls, registry: Registry) -> CandidateIndex:
         """The index of ``registry``: loaded from the cache directory (see ``aliasres.cache``)
-        when this registry was indexed before by this normaliser, else built and cached."""
+        when this registry was indexed before by this code, else built and cached."""
         path = cache.entry_path(
-            "index", normaliser_fingerprint() + registry_fingerprint(registry), ".index"
+            "index", code_fingerprint() + registry_fingerprint(registry), ".index"
         )
         if path is not None and path.is_file():
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # damaged: rebuild
@@ -229,7 +232,7 @@ class CandidateIndex:
         header = {
             "format": INDEX_FORMAT,
             "byteorder": sys.byteorder,
-            "normaliser": normaliser_fingerprint(),
+            "code": code_fingerprint(),
             "registry": registry_fingerprint(self.registry),
             "unseen_idf": self._unseen_idf,
             "types": {name: values.typecode for name, values in arrays.items()},
@@ -251,8 +254,8 @@ class CandidateIndex:
         data = Path(path).read_bytes()
         header = _read_header(path, data)
         problem = ""
-        if header.get("normaliser") != normaliser_fingerprint():
-            problem = "it was built by another version of the normaliser"
+        if header.get("code") != code_fingerprint():
+            problem = "it was built by another version of aliasres (normaliser or index code)"
         elif header.get("byteorder") != sys.byteorder:
             problem = f"it was written on a {header.get('byteorder')}-endian machine"
         elif header.get("registry") != registry_fingerprint(registry):
@@ -516,16 +519,18 @@ def _entries_of(
 
 
 @functools.cache
-def normaliser_fingerprint() -> str:
-    """A hash of the normaliser's code and data: saved normal forms are only valid for it."""
+def code_fingerprint() -> str:
+    """A hash of the code and data a saved index depends on (the normaliser, its lexicon and
+    this module): a saved index is only valid for the code that wrote it."""
     digest = hashlib.sha256()
     package = importlib.resources.files("aliasres")
-    for part in NORMALISER_PARTS:
+    for part in INDEX_CODE_PARTS:
         digest.update(package.joinpath(part).read_bytes())
     return digest.hexdigest()
 
 
-NORMALISER_PARTS = (
+INDEX_CODE_PARTS = (
+    "index.py",
     "normalize.py",
     "fold.py",
     "arabic.py",
