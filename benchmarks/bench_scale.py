@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import itertools
 import json
 import multiprocessing
 import os
@@ -172,7 +173,8 @@ def synthetic_groups(
     """``base`` plus generated groups until there are ``total_names`` names: tokens drawn by
     their frequency in ``base``, name lengths and group sizes drawn from ``base``."""
     tokens = Counter(token for names in base.values() for n in names for token in n.split())
-    vocabulary, frequencies = list(tokens), list(tokens.values())
+    vocabulary = list(tokens)
+    cumulative = list(itertools.accumulate(tokens.values()))  # once, not on every draw
     lengths = [len(n.split()) for names in base.values() for n in names]
     sizes = [len(names) for names in base.values()]
     out = dict(base)
@@ -181,7 +183,7 @@ def synthetic_groups(
     while count < total_names:
         size = min(rng.choice(sizes), total_names - count)
         names = [
-            " ".join(rng.choices(vocabulary, frequencies, k=rng.choice(lengths)))
+            " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=rng.choice(lengths)))
             for _ in range(size)
         ]
         out[f"syn-{serial}"] = names
