@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from aliasres import Registry, Resolver
+from aliasres.normalize import Token, normalize
+from aliasres.score import FUZZY_MIN, SAME_KEY_FLOOR, pair_similarity
 
 
 def best_group(names: dict[str, list[str]], query: str) -> str:
@@ -10,6 +12,12 @@ def best_group(names: dict[str, list[str]], query: str) -> str:
     result = Resolver(Registry.from_names(names)).resolve(query)
     assert result.best is not None
     return result.best.group.id
+
+
+def token(word: str) -> Token:
+    """The one token a word normalises to."""
+    (only,) = normalize(word).tokens
+    return only
 
 
 class TestPlacesAlone:
@@ -26,3 +34,17 @@ class TestPlacesAlone:
     def test_a_query_of_places_alone_still_finds_the_place(self) -> None:
         names = {"liibaan": ["Liibaan Trading"], "hizballah": ["Hizballah"]}
         assert best_group(names, "Lebanon") == "liibaan"
+
+
+class TestSoundAlikes:
+    """Words that share a consonant skeleton pair as sound-alikes, if the skeleton says enough."""
+
+    def test_spellings_of_one_word_pair_closely(self) -> None:
+        similarity, rule = pair_similarity(token("Okba"), token("'Uqbah"))
+        assert rule == "same-key"
+        assert similarity >= SAME_KEY_FLOOR
+
+    def test_a_one_consonant_skeleton_must_also_be_spelled_alike(self) -> None:
+        similarity, rule = pair_similarity(token("Pouya"), token("Pvoe"))
+        assert rule == "same-key"
+        assert similarity < FUZZY_MIN

@@ -26,6 +26,7 @@ ALTERNATE_READING = 0.85  # keys agree only under another transliteration tradit
 COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
+SHORT_KEY_LETTERS = 1  # a key this short is no evidence on its own that two words sound alike
 
 SOUND_RULES = frozenset({"same-key", "alternate-reading", "fuzzy"})
 """Pair rules that rest on how words sound or look, not on what they are."""
@@ -140,6 +141,14 @@ def same_key_similarity(left: str, right: str) -> float:
     return SAME_KEY_FLOOR + (SAME_KEY - SAME_KEY_FLOOR) * fuzz.ratio(left, right) / 100.0
 
 
+def _short_key_similarity(similarity: float, key: str, left: str, right: str) -> float:
+    """A key of a single consonant is shared by many unrelated words (Pouya and PVOE are both
+    ``B``): such a pair must also be spelled alike to count."""
+    if len(key) > SHORT_KEY_LETTERS:
+        return similarity
+    return min(similarity, fuzz.ratio(left, right) / 100.0)
+
+
 def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     """Similarity of two tokens in [0, 1] and the rule that decided it."""
     if left.text == right.text:
@@ -147,13 +156,17 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     if left.identity == right.identity:
         if left.concept is not None:
             return SAME_KEY, "concept"
-        return same_key_similarity(left.text, right.text), "same-key"
+        similarity = same_key_similarity(left.text, right.text)
+        return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
     if left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY:
         return 0.0, "different-place"
     if left.concept is not None and right.concept is not None:
         return 0.0, "different-concept"
-    if not left.keys.isdisjoint(right.keys):
-        return ALTERNATE_READING, "alternate-reading"
+    shared = left.keys & right.keys
+    if shared:
+        key = max(shared, key=len)  # the most telling key the two words share
+        similarity = _short_key_similarity(ALTERNATE_READING, key, left.text, right.text)
+        return similarity, "alternate-reading"
     ratio = fuzz.ratio(left.text, right.text) / 100.0
     if ratio >= FUZZY_MIN:
         return ratio * FUZZY_SCALE, "fuzzy"
