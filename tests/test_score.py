@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aliasres import Registry, Resolver
 from aliasres.normalize import Token, normalize
-from aliasres.score import FUZZY_MIN, SAME_KEY_FLOOR, pair_similarity
+from aliasres.score import ALTERNATE_READING, FUZZY_MIN, SAME_KEY_FLOOR, pair_similarity
 
 
 def best_group(names: dict[str, list[str]], query: str) -> str:
@@ -48,3 +48,10 @@ class TestSoundAlikes:
         similarity, rule = pair_similarity(token("Pouya"), token("Pvoe"))
         assert rule == "same-key"
         assert similarity < FUZZY_MIN
+
+    def test_a_reading_of_another_tradition_counts_as_far_as_the_spellings_agree(self) -> None:
+        close, rule = pair_similarity(token("Gamal"), token("Jamal"))  # Egyptian g for jim
+        assert rule == "alternate-reading"
+        far, rule = pair_similarity(token("Thowra"), token("Sara"))  # Egyptian s for tha
+        assert rule == "alternate-reading"
+        assert far < close <= ALTERNATE_READING

@@ -22,7 +22,8 @@ from aliasres.normalize import NormalizedName, Token, TokenKind
 SAME_TEXT = 1.0
 SAME_KEY = 0.95  # same lexicon concept, or same phonetic key and nearly the same spelling
 SAME_KEY_FLOOR = 0.8  # same phonetic key, spellings as far apart as vowels can make them
-ALTERNATE_READING = 0.85  # keys agree only under another transliteration tradition
+ALTERNATE_READING = 0.9  # keys agree only under another transliteration tradition ...
+ALTERNATE_FLOOR = 0.6  # ... and the spellings are as far apart as they can be
 COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
@@ -165,7 +166,9 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     shared = left.keys & right.keys
     if shared:
         key = max(shared, key=len)  # the most telling key the two words share
-        similarity = _short_key_similarity(ALTERNATE_READING, key, left.text, right.text)
+        ratio = fuzz.ratio(left.text, right.text) / 100.0
+        similarity = ALTERNATE_FLOOR + (ALTERNATE_READING - ALTERNATE_FLOOR) * ratio
+        similarity = _short_key_similarity(similarity, key, left.text, right.text)
         return similarity, "alternate-reading"
     ratio = fuzz.ratio(left.text, right.text) / 100.0
     if ratio >= FUZZY_MIN:
