@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aliasres import Registry, Resolver
+from aliasres import Decision, Registry, Resolver
 from aliasres.normalize import Token, normalize
 from aliasres.score import ALTERNATE_READING, FUZZY_MIN, SAME_KEY_FLOOR, pair_similarity
 
@@ -55,3 +55,19 @@ class TestSoundAlikes:
         far, rule = pair_similarity(token("Thowra"), token("Sara"))  # Egyptian s for tha
         assert rule == "alternate-reading"
         assert far < close <= ALTERNATE_READING
+
+
+class TestPlacesInsideAnAcronym:
+    def test_places_the_name_spells_in_an_acronym_are_not_a_country_conflict(self) -> None:
+        registry = Registry.from_names(
+            {
+                "iswap": ["ISIS West Africa Province"],
+                "isil": ["Islamic State of Iraq and the Levant"],
+            },
+            countries={"iswap": ["NG"], "isil": ["IQ", "SY"]},
+        )
+        result = Resolver(registry).resolve("Islamic State of Iraq and Syria West Africa Province")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "iswap"
+        assert "country conflict" not in str(result.best.explanation)

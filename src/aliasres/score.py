@@ -216,6 +216,7 @@ class QueryScorer:
         components: list[tuple[str, float]] | None = [] if explain else None
         pairs: list[TokenPair] | None = [] if explain else None
 
+        spelled: frozenset[str] = frozenset()
         if query.folded and query.folded == name.folded:
             aligned = 1.0
             if pairs is not None and components is not None:
@@ -225,7 +226,7 @@ class QueryScorer:
                 ]
                 components.append(("exact folded match", 1.0))
         else:
-            aligned = self._align(candidate, group, pairs)
+            aligned, spelled = self._align(candidate, group, pairs)
             if components is not None:
                 components.append(("weighted token agreement", aligned))
             if aligned > 0.0 and self.query.key != candidate.key:
@@ -240,7 +241,7 @@ class QueryScorer:
             if components is not None:
                 components.append(("acronym agreement", acronym_score - score))
             score = acronym_score
-        score += self._country_adjustment(name, group, components)
+        score += self._country_adjustment(name, group, spelled, components)
         factor = ALIAS_KIND_FACTOR[alias_kind]
         kind_label = "canonical name" if alias_kind is None else alias_kind.value
         if factor != 1.0 and components is not None:
@@ -260,11 +261,15 @@ class QueryScorer:
         return explanation
 
     def _country_adjustment(
-        self, name: NormalizedName, group: Group, components: list[tuple[str, float]] | None
+        self,
+        name: NormalizedName,
+        group: Group,
+        spelled: frozenset[str],
+        components: list[tuple[str, float]] | None,
     ) -> float:
         adjustment = 0.0
         notes: list[tuple[str, float]] = []
-        conflict = _country_conflict(self.query.name, name, group)
+        conflict = _country_conflict(self.query.name, name, group, spelled)
         if conflict:
             adjustment -= COUNTRY_CONFLICT_PENALTY
             notes.append((f"country conflict ({conflict})", -COUNTRY_CONFLICT_PENALTY))
@@ -280,15 +285,18 @@ class QueryScorer:
             components += notes
         return adjustment
 
-    def _align(self, candidate: PreparedName, group: Group, pairs: list[TokenPair] | None) -> float:
-        """Pair tokens best first; the weighted share of agreement.
+    def _align(
+        self, candidate: PreparedName, group: Group, pairs: list[TokenPair] | None
+    ) -> tuple[float, frozenset[str]]:
+        """Pair tokens best first; the weighted share of agreement, and the query's places
+        that the name spells inside an acronym (Iraq and Sham in ISIS).
 
         Tokens with the same identity pair first (no other pair beats them); only the tokens
         left over are compared with each other.
         """
         q_tokens, n_tokens = self.query.name.tokens, candidate.name.tokens
         if not q_tokens or not n_tokens:
-            return 0.0
+            return 0.0, frozenset()
         q_weights, n_weights = self.query.weights, candidate.weights
         matched: list[tuple[int, int, float, str]] = []
         free_n = list(range(len(n_tokens)))
@@ -373,14 +381,20 @@ class QueryScorer:
                 pairs.append(
                     TokenPair(None, n_token.text, "missing-in-query", 0.0, n_weights[j] / 2)
                 )
+        spelled = frozenset(
+            concept
+            for q_run, _ in expansions
+            for i in q_run
+            if q_tokens[i].kind is TokenKind.COUNTRY and (concept := q_tokens[i].concept)
+        )
         if total <= 0.0:
-            return 0.0
+            return 0.0, spelled
         if expansions and not matched:
             # Initials alone (WHO ~ Wafa Humanitarian Organization) only suggest a candidate.
-            return min(DERIVED_ACRONYM, earned / total)
+            return min(DERIVED_ACRONYM, earned / total), spelled
         if not expansions and _places_only(q_tokens, matched):
-            return PLACE_ONLY * min(1.0, earned / total)
-        return min(1.0, earned / total)
+            return PLACE_ONLY * min(1.0, earned / total), spelled
+        return min(1.0, earned / total), spelled
 
 
 def _places_only(q_tokens: tuple[Token, ...], matched: list[tuple[int, int, float, str]]) -> bool:
@@ -469,9 +483,15 @@ def _acronym_score(probe: tuple[str, bool] | None, name: NormalizedName) -> floa
     return 0.0
 
 
-def _country_conflict(query: NormalizedName, name: NormalizedName, group: Group) -> str:
-    """Describe a clash between the places a query names and those of the name or group."""
-    asked = {c for c in query.countries if len(c) == 2}
+def _country_conflict(
+    query: NormalizedName, name: NormalizedName, group: Group, spelled: frozenset[str]
+) -> str:
+    """Describe a clash between the places a query names and those of the name or group.
+
+    Places the name spells inside an acronym are part of its name, not a claim about where
+    the group is: "Islamic State of Iraq and Sham - Sinai Province" is ISIS-Sinai Province.
+    """
+    asked = {c for c in query.countries if len(c) == 2 and c not in spelled}
     if not asked:
         return ""
     named = {c for c in name.countries if len(c) == 2}
