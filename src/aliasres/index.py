@@ -91,38 +91,50 @@ class CandidateIndex:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        names = [_names_of(group) for group in registry.groups]
-        normalized = iter([normalize(text) for group in names for text, _ in group])
-        entries = [
-            entry
-            for position, group_names in enumerate(names)
-            for entry in _entries_of(
-                position, [(text, kind, next(normalized)) for text, kind in group_names]
-            )
-            if not (entry.name.is_empty and entry.name.acronym is None)
-        ]
         lists: dict[str, list[int]] = defaultdict(list)
         vocabulary: dict[str, dict[str, None]] = defaultdict(dict)
-        for name_id, entry in enumerate(entries):
-            for key in _name_keys(entry.name):
-                postings = lists[key]
-                if not postings or postings[-1] != name_id:
-                    postings.append(name_id)
-            for token in entry.name.tokens:
-                vocabulary[token.text][token.identity] = None
-        self._group_of = array.array("i", (entry.group for entry in entries))
+        group_of = array.array("i")
+        records = bytearray()
+        record_ends = array.array("q")
+        identities: list[str] = []  # every name's tokens, flat, for the total weights below
+        priors = array.array("d")
+        token_ends = array.array("q")
+        for position, group in enumerate(registry.groups):  # one group's names at a time
+            names = [(text, kind, normalize(text)) for text, kind in _names_of(group)]
+            for entry in _entries_of(position, names):
+                if entry.name.is_empty and entry.name.acronym is None:
+                    continue
+                name_id = len(group_of)
+                group_of.append(position)
+                for key in _name_keys(entry.name):
+                    postings = lists[key]
+                    if not postings or postings[-1] != name_id:
+                        postings.append(name_id)
+                for token in entry.name.tokens:
+                    vocabulary[token.text][token.identity] = None
+                    identities.append(token.identity)
+                    priors.append(token.weight)
+                token_ends.append(len(identities))
+                records += _record_of(entry)
+                record_ends.append(len(records))
+        self._group_of = group_of
         self._keys = {key: number for number, key in enumerate(lists)}
         self._ends = array.array("q", itertools.accumulate(len(ids) for ids in lists.values()))
         self._postings = array.array("i", itertools.chain.from_iterable(lists.values()))
+        del lists
         self._idf = array.array("d", self._rarities())
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
+        idf, keys = self._idf, self._keys
         self._total_weight = array.array(
-            "d", (sum(self.weight(token) for token in entry.name.tokens) for entry in entries)
+            "d",
+            (
+                sum(priors[i] * idf[keys[identities[i]]] for i in range(start, end))
+                for start, end in _spans(token_ends)
+            ),
         )
-        self._vocabulary = {text: list(identities) for text, identities in vocabulary.items()}
-        records = [_record_of(entry) for entry in entries]
-        self._records = b"".join(records)
-        self._record_ends = array.array("q", itertools.accumulate(map(len, records)))
+        self._vocabulary = {text: list(found) for text, found in vocabulary.items()}
+        self._records: bytes | bytearray = records  # not copied: it may be hundreds of MB
+        self._record_ends = record_ends
         self._reset_caches()
 
     @classmethod
@@ -155,11 +167,9 @@ class CandidateIndex:
     def _rarities(self) -> Iterable[float]:
         """Inverse group frequency of every key: a key many groups share says little."""
         total = max(len(self.registry), 1)
-        start = 0
-        for end in self._ends:
+        for start, end in _spans(self._ends):
             groups = len({self._group_of[name_id] for name_id in self._postings[start:end]})
             yield math.log(1.0 + total / groups)
-            start = end
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -225,7 +235,7 @@ class CandidateIndex:
             "total_weight": self._total_weight,
             "record_ends": self._record_ends,
         }
-        blobs = {name: values.tobytes() for name, values in arrays.items()}
+        blobs: dict[str, bytes | bytearray] = {n: values.tobytes() for n, values in arrays.items()}
         blobs["records"] = self._records
         blobs["keys"] = json.dumps(list(self._keys), ensure_ascii=False).encode("utf-8")
         blobs["vocabulary"] = json.dumps(self._vocabulary, ensure_ascii=False).encode("utf-8")
@@ -482,6 +492,14 @@ def _read_header(path: str | os.PathLike[str], data: bytes) -> dict[str, Any]:
         raise IndexFileError(msg)
     header["data_start"] = end + 1
     return header
+
+
+def _spans(ends: Sequence[int]) -> Iterable[tuple[int, int]]:
+    """(start, end) of consecutive slices given their ends."""
+    start = 0
+    for end in ends:
+        yield start, end
+        start = end
 
 
 def _one_deletion(word: str) -> set[str]:
