@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aliasres import Decision, Registry, Resolver
 from aliasres.normalize import Token, normalize
-from aliasres.score import ALTERNATE_READING, FUZZY_MIN, SAME_KEY_FLOOR, pair_similarity
+from aliasres.score import (
+    ALTERNATE_READING,
+    FUZZY_MIN,
+    SAME_KEY_FLOOR,
+    TRUNCATION,
+    pair_similarity,
+)
 
 
 def best_group(names: dict[str, list[str]], query: str) -> str:
@@ -71,3 +77,18 @@ class TestPlacesInsideAnAcronym:
         assert result.best is not None
         assert result.best.group.id == "iswap"
         assert "country conflict" not in str(result.best.explanation)
+
+
+class TestTruncatedWords:
+    def test_a_word_cut_short_pairs_with_the_whole_word(self) -> None:
+        similarity, rule = pair_similarity(token("Air"), token("Airlines"))
+        assert rule == "truncation"
+        assert similarity == TRUNCATION
+
+    def test_a_name_cut_short_is_more_than_its_place(self) -> None:
+        names = {"syrian-arab-airlines": ["Syrian Arab Airlines"], "sham-trading": ["Sham Trading"]}
+        assert best_group(names, "Syrian Air") == "syrian-arab-airlines"
+
+    def test_lexicon_words_are_not_truncations(self) -> None:
+        _, rule = pair_similarity(token("Islam"), token("Islamabad"))
+        assert rule == "no-match"

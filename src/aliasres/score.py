@@ -27,9 +27,11 @@ ALTERNATE_FLOOR = 0.6  # ... and the spellings are as far apart as they can be
 COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
+TRUNCATION = 0.7  # one word is the other cut short
+TRUNCATION_MIN_LETTERS = 3
 SHORT_KEY_LETTERS = 1  # a key this short is no evidence on its own that two words sound alike
 
-SOUND_RULES = frozenset({"same-key", "alternate-reading", "fuzzy"})
+SOUND_RULES = frozenset({"same-key", "alternate-reading", "fuzzy", "truncation"})
 """Pair rules that rest on how words sound or look, not on what they are."""
 
 # Adjustments to the aligned score.
@@ -173,7 +175,19 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     ratio = fuzz.ratio(left.text, right.text) / 100.0
     if ratio >= FUZZY_MIN:
         return ratio * FUZZY_SCALE, "fuzzy"
+    if _truncation(left, right) or _truncation(right, left):
+        return TRUNCATION, "truncation"
     return 0.0, "no-match"
+
+
+def _truncation(short: Token, long: Token) -> bool:
+    """``short`` is ``long`` cut short (Air ~ Airlines, Elec ~ Electronic)."""
+    return (
+        len(short.text) >= TRUNCATION_MIN_LETTERS
+        and short.concept is None
+        and long.concept is None
+        and long.text.startswith(short.text)
+    )
 
 
 class QueryScorer:
