@@ -46,6 +46,9 @@ COMMON_KEY_POSTINGS = 100
 alone would add could rank among the best groups."""
 NAMES_PER_GROUP = 2
 """How many of a candidate group's names (best pre-scores first) are fully scored."""
+USEFUL_PRESCORE = 0.5
+"""Names that share only common words with a query (pre-score below this at best) are not
+gathered from a common key's long list: they can't come near a decision."""
 SELECTION_POOL_FACTOR = 8
 """Groups and their second names are looked for among the best ``limit * NAMES_PER_GROUP *
 SELECTION_POOL_FACTOR`` names by pre-score (all of them when those hold too few groups)."""
@@ -355,8 +358,13 @@ class CandidateIndex:
         self, shared: dict[int, float], query_weight: float, remaining: float, limit: int
     ) -> bool:
         """Whether a name that only the remaining keys (worth ``remaining``) would find could
-        still enter the best ``limit`` groups of the names found so far."""
-        if len(shared) < limit or query_weight <= 0.0:
+        still be worth listing: reach ``USEFUL_PRESCORE`` and enter the best ``limit`` groups
+        of the names found so far."""
+        if query_weight <= 0.0:
+            return True
+        if 2.0 * remaining / query_weight < USEFUL_PRESCORE:
+            return False
+        if len(shared) < limit:
             return True
         best: dict[int, float] = {}
         for name_id, weight in shared.items():
@@ -392,7 +400,7 @@ class CandidateIndex:
             for key, rarity in keys:
                 weight = token.weight * rarity
                 postings = self.postings(key)
-                if len(postings) > COMMON_KEY_POSTINGS and shared:
+                if len(postings) > COMMON_KEY_POSTINGS:
                     closed = closed or not self._open(shared, query_weight, remaining, limit)
                     if closed:
                         postings = _found_in(shared, postings)
