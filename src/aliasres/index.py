@@ -359,22 +359,20 @@ class CandidateIndex:
     ) -> bool:
         """Whether a name that only the remaining keys (worth ``remaining``) would find could
         still be worth listing: reach ``USEFUL_PRESCORE`` and enter the best ``limit`` groups
-        of the names found so far."""
+        of the names found so far (it cannot once ``limit`` groups have names above it)."""
         if query_weight <= 0.0:
             return True
-        if 2.0 * remaining / query_weight < USEFUL_PRESCORE:
+        bound = 2.0 * remaining / query_weight
+        if bound < USEFUL_PRESCORE:
             return False
-        if len(shared) < limit:
-            return True
-        best: dict[int, float] = {}
+        needed = bound * query_weight / 2.0  # an estimate is at most 2 * shared / query weight
+        above: set[int] = set()
         for name_id, weight in shared.items():
-            estimate = self._estimate(name_id, weight, query_weight)
-            group = self._group_of[name_id]
-            if estimate > best.get(group, 0.0):
-                best[group] = estimate
-        if len(best) < limit:
-            return True
-        return 2.0 * remaining / query_weight > heapq.nlargest(limit, best.values())[-1]
+            if weight >= needed and self._estimate(name_id, weight, query_weight) >= bound:
+                above.add(self._group_of[name_id])
+                if len(above) >= limit:
+                    return False
+        return True
 
     def candidates(
         self, query: NormalizedName, limit: int = MAX_CANDIDATES
@@ -422,11 +420,17 @@ class CandidateIndex:
             exact.update(dict.fromkeys(self.postings(f"a:{probe[0]}"), 2.0))
         if query.folded:
             exact.update(dict.fromkeys(self.postings(f"f:{query.folded}"), 3.0))
+        # Names sharing too little to reach USEFUL_PRESCORE are only listed when there are
+        # not ``limit`` groups of others (a long tail of them is common in large registries).
+        needed = USEFUL_PRESCORE * query_weight / 2.0
+        useful = {name_id: weight for name_id, weight in shared.items() if weight >= needed}
+        if len(useful) < len(shared) and len({self._group_of[n] for n in useful}) < limit:
+            useful = shared
         total_weight = self._total_weight
         ranked = [(-prescore, name_id) for name_id, prescore in exact.items()]
         ranked += [
             (-2.0 * weight / (query_weight + total_weight[name_id]), name_id)
-            for name_id, weight in shared.items()
+            for name_id, weight in useful.items()
             if name_id not in exact
         ]
         pool = limit * NAMES_PER_GROUP * SELECTION_POOL_FACTOR
