@@ -210,6 +210,29 @@ class TestResolve:
         pooled = resolve_table(table, registry, jobs=2, min_parallel=0)
         assert pooled == alone
 
+    def test_a_saved_index_gives_the_same_answers_in_every_process(
+        self, registry: Registry, tmp_path: Path
+    ) -> None:
+        from aliasres import Resolver
+
+        index = tmp_path / "registry.index"
+        Resolver(registry).save(index)
+        table = read_table(MESSY_CSV, BatchFormat.CSV, country_column="country")
+        built = resolve_table(table, registry, jobs=1)
+        assert resolve_table(table, registry, jobs=1, index=index) == built
+        assert resolve_table(table, registry, jobs=2, min_parallel=0, index=index) == built
+
+    def test_a_saved_index_of_other_names_is_refused(
+        self, registry: Registry, tmp_path: Path
+    ) -> None:
+        from aliasres import IndexFileError, Registry, Resolver
+
+        index = tmp_path / "other.index"
+        Resolver(Registry.from_names({"x": ["Some Other Group"]})).save(index)
+        table = read_table(MESSY_CSV, BatchFormat.CSV, country_column="country")
+        with pytest.raises(IndexFileError, match="another registry"):
+            resolve_table(table, registry, jobs=1, index=index)
+
     def test_progress_reports_every_distinct_query(self, registry: Registry) -> None:
         """start(total), advances adding up to total, finish()."""
         events: list[tuple[str, int]] = []

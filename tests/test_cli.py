@@ -486,6 +486,20 @@ class TestSaveIndex:
         assert loaded.stdout == built.stdout
         assert loaded.exit_code == built.exit_code == 1  # Reuters: no match
 
+    def test_batch_starts_from_the_saved_index(self, registry_file: Path, tmp_path: Path) -> None:
+        index = tmp_path / "small.index"
+        run(registry_file, "save-index", str(index))
+        source = tmp_path / "names.csv"
+        source.write_bytes(MESSY_CSV)
+        built, loaded = tmp_path / "built.csv", tmp_path / "loaded.csv"
+        run(registry_file, "batch", str(source), "-o", str(built))
+        result = run(registry_file, "--index", str(index), "batch", str(source), "-o", str(loaded))
+        assert result.exit_code == 0, result.stderr
+        assert loaded.read_bytes() == built.read_bytes()
+        other = run(None, "--index", str(index), "batch", str(source), "-o", str(loaded))
+        assert other.exit_code == 1  # the packaged registry is not the one indexed
+        assert "another registry" in other.stderr
+
     def test_an_index_of_another_registry_is_one_line_on_stderr(
         self, registry_file: Path, browse_file: Path, tmp_path: Path
     ) -> None:

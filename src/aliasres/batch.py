@@ -441,14 +441,16 @@ def resolve_table(
     jobs: int = 1,
     progress: Progress | None = None,
     min_parallel: int = PARALLEL_MIN_NAMES,
+    index: str | os.PathLike[str] | None = None,
 ) -> list[Outcome]:
     """One ``Outcome`` per row of ``table``, in order; each distinct query is resolved once.
 
     ``jobs > 1`` resolves in that many worker processes when there are at least
-    ``min_parallel`` distinct queries; ``jobs = 0`` means one per CPU.
+    ``min_parallel`` distinct queries; ``jobs = 0`` means one per CPU. ``index`` is a saved
+    index of ``registry`` (``Resolver.save``) that every process loads instead of building one.
     """
     keys = table.distinct_keys()
-    answers = resolve_keys(keys, registry, jobs, progress, min_parallel)
+    answers = resolve_keys(keys, registry, jobs, progress, min_parallel, index)
     return [
         answers[row.key] if row.key is not None else Outcome.failed(row.error or "unusable row")
         for row in table.rows
@@ -461,6 +463,7 @@ def resolve_keys(
     jobs: int = 1,
     progress: Progress | None = None,
     min_parallel: int = PARALLEL_MIN_NAMES,
+    index: str | os.PathLike[str] | None = None,
 ) -> dict[Key, Outcome]:
     """The ``Outcome`` of each (name, country) query; see ``resolve_table`` for ``jobs``."""
     if jobs < 0:
@@ -471,21 +474,24 @@ def resolve_keys(
         progress.start(len(keys))
     try:
         if workers > 1 and len(keys) >= max(min_parallel, 2):
-            outcomes = _resolve_in_workers(keys, registry, workers, progress)
+            outcomes = _resolve_in_workers(keys, registry, workers, progress, index)
         else:
-            outcomes = _resolve_here(keys, registry, progress)
+            outcomes = _resolve_here(keys, _resolver(registry, index), progress)
     finally:
         if progress is not None:
             progress.finish()
     return dict(zip(keys, outcomes, strict=True))
 
 
-def _resolve_here(
-    keys: Sequence[Key], registry: Registry, progress: Progress | None
-) -> list[Outcome]:
+def _resolver(registry: Registry, index: str | os.PathLike[str] | None) -> Resolver:
     from aliasres.resolve import Resolver
 
-    resolver = Resolver(registry)
+    return Resolver(registry) if index is None else Resolver.load(index, registry)
+
+
+def _resolve_here(
+    keys: Sequence[Key], resolver: Resolver, progress: Progress | None
+) -> list[Outcome]:
     outcomes = []
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
@@ -496,7 +502,11 @@ def _resolve_here(
 
 
 def _resolve_in_workers(
-    keys: Sequence[Key], registry: Registry, workers: int, progress: Progress | None
+    keys: Sequence[Key],
+    registry: Registry,
+    workers: int,
+    progress: Progress | None,
+    index: str | os.PathLike[str] | None,
 ) -> list[Outcome]:
     size = max(1, min(CHUNK_SIZE, math.ceil(len(keys) / (workers * 4))))
     chunks = [list(keys[start : start + size]) for start in range(0, len(keys), size)]
@@ -504,7 +514,7 @@ def _resolve_in_workers(
     with ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)),
         initializer=_start_worker,
-        initargs=(registry,),
+        initargs=(registry, index),
     ) as pool:
         for chunk, answers in zip(chunks, pool.map(_resolve_chunk, chunks), strict=True):
             outcomes += answers
@@ -516,12 +526,10 @@ def _resolve_in_workers(
 _worker_resolver: Resolver | None = None
 
 
-def _start_worker(registry: Registry) -> None:
-    """Worker initialiser: build this process's resolver (its index) once."""
+def _start_worker(registry: Registry, index: str | os.PathLike[str] | None) -> None:
+    """Worker initialiser: build (or load) this process's resolver once."""
     global _worker_resolver
-    from aliasres.resolve import Resolver
-
-    _worker_resolver = Resolver(registry)
+    _worker_resolver = _resolver(registry, index)
 
 
 def _resolve_chunk(chunk: list[Key]) -> list[Outcome]:
@@ -642,6 +650,7 @@ def run_batch(
     jobs: int = 1,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    index: str | os.PathLike[str] | None = None,
 ) -> BatchSummary:
     """Read ``source`` (a path, or the input's bytes), resolve it, write ``output``.
 
@@ -658,7 +667,7 @@ def run_batch(
         table = read_table(source, input_format, column, country_column)
     else:
         table = read_table_file(source, input_format, column, country_column)
-    outcomes = resolve_table(table, registry, jobs=jobs, progress=progress)
+    outcomes = resolve_table(table, registry, jobs=jobs, progress=progress, index=index)
     if isinstance(output, (str, os.PathLike)):
         write_table_file(output, table, outcomes, output_format)
     else:

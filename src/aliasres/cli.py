@@ -711,6 +711,7 @@ def batch(
                 country_column=country_column,
                 jobs=jobs,
                 progress=progress,
+                index=_state().index_path,
             )
     except MissingColumnError as error:
         raise click.BadParameter(str(error), param_hint=f"'{error.option}'") from error
