@@ -9,7 +9,7 @@ import pytest
 
 import aliasres
 from aliasres import IndexFileError, Registry, Resolver
-from aliasres.index import INDEX_MAGIC
+from aliasres.index import INDEX_FORMAT, INDEX_MAGIC
 
 QUERIES = [
     "Okba Ibn Nafaa",
@@ -78,10 +78,11 @@ def test_an_index_saved_for_other_names_is_refused(
     [
         (lambda data: b"name,country\n" + data, "not a saved aliasres index"),
         (lambda data: data[:-10], "truncated or damaged"),
+        (lambda data: b"", "not a saved aliasres index"),
         (lambda data: INDEX_MAGIC + b"{not json\n", "damaged saved index header"),
         (
             lambda data: INDEX_MAGIC + json.dumps({"format": 99}).encode() + b"\n",
-            "format 99, this aliasres reads 1",
+            f"format 99, this aliasres reads {INDEX_FORMAT}",
         ),
     ],
 )

@@ -20,6 +20,7 @@ import importlib.resources
 import itertools
 import json
 import math
+import mmap
 import os
 import sys
 from collections import defaultdict
@@ -62,7 +63,10 @@ DECODED_NAMES_CACHE = 100_000
 """How many registry names stay decoded (with their scoring form) between queries."""
 
 INDEX_MAGIC = b"aliasres-index\n"
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
+HEADER_MAX_BYTES = 1 << 16
+ARRAY_SECTIONS = ("group_of", "ends", "postings", "idf", "total_weight", "record_ends")
+"""The flat arrays of an index, saved as they are in memory."""
 
 
 @attrs.frozen
@@ -102,6 +106,7 @@ class CandidateIndex:
         identities: list[str] = []  # every name's tokens, flat, for the total weights below
         priors = array.array("d")
         token_ends = array.array("q")
+        token_ids: dict[Token, int] = {}  # every distinct token once, records refer to them
         for position, group in enumerate(registry.groups):  # one group's names at a time
             names = [(text, kind, normalize(text)) for text, kind in _names_of(group)]
             for entry in _entries_of(position, names):
@@ -118,7 +123,7 @@ class CandidateIndex:
                     identities.append(token.identity)
                     priors.append(token.weight)
                 token_ends.append(len(identities))
-                records += _record_of(entry)
+                records += _record_of(entry, token_ids)
                 record_ends.append(len(records))
         self._group_of = group_of
         self._keys = {key: number for number, key in enumerate(lists)}
@@ -136,7 +141,8 @@ class CandidateIndex:
             ),
         )
         self._vocabulary = {text: list(found) for text, found in vocabulary.items()}
-        self._records: bytes | bytearray = records  # not copied: it may be hundreds of MB
+        self._records = memoryview(records)  # not copied: it may be hundreds of MB
+        self._token_data: list[list[Any]] = [_token_to_data(t) for t in token_ids]
         self._record_ends = record_ends
         self._reset_caches()
 
@@ -159,7 +165,7 @@ class CandidateIndex:
 
     def _reset_caches(self) -> None:
         self._entries: dict[int, tuple[IndexedName, PreparedName]] = {}
-        self._tokens: dict[tuple[Any, ...], Token] = {}
+        self._tokens: dict[int, Token] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._deletion_index: dict[str, list[str]] | None = None
 
@@ -202,17 +208,37 @@ class CandidateIndex:
         found = self._entries.get(name_id)
         if found is None:
             start = self._record_ends[name_id - 1] if name_id else 0
-            text, kind, data = json.loads(self._records[start : self._record_ends[name_id]])
-            name = _name_from_data(text, data, self._tokens)
+            record = json.loads(self._records[start : self._record_ends[name_id]].tobytes())
+            text, kind, folded, tokens, acronyms, acronym, countries, script, trace = record
+            name = NormalizedName(
+                original=text,
+                folded=folded,
+                tokens=tuple(self._token(number) for number in tokens),
+                acronyms=tuple(acronyms),
+                acronym=acronym,
+                countries=tuple(countries),
+                script=script,
+                trace=tuple(trace),
+            )
             entry = IndexedName(
                 self._group_of[name_id], text, AliasKind(kind) if kind else None, name
             )
             found = (entry, PreparedName.of(name, self.weight))
             if len(self._entries) >= DECODED_NAMES_CACHE:
                 self._entries.clear()
-                self._tokens.clear()
             self._entries[name_id] = found
         return found
+
+    def _token(self, number: int) -> Token:
+        """Token ``number`` of the token table, decoded once."""
+        token = self._tokens.get(number)
+        if token is None:
+            text, key, alt_keys, kind, weight, concept, alt_readings = self._token_data[number]
+            token = Token(
+                text, key, tuple(alt_keys), TokenKind(kind), weight, concept, tuple(alt_readings)
+            )
+            self._tokens[number] = token
+        return token
 
     def entries(self) -> Iterable[IndexedName]:
         """Every indexed name, in id order (decoding them all: for tests and reports)."""
@@ -229,42 +255,60 @@ class CandidateIndex:
     # -- saving --------------------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the index to one compact file (atomically); :meth:`load` reads it back."""
-        arrays: dict[str, array.array[Any]] = {
-            "group_of": self._group_of,
-            "ends": self._ends,
-            "postings": self._postings,
-            "idf": self._idf,
-            "total_weight": self._total_weight,
-            "record_ends": self._record_ends,
-        }
-        blobs: dict[str, bytes | bytearray] = {n: values.tobytes() for n, values in arrays.items()}
-        blobs["records"] = self._records
-        blobs["keys"] = json.dumps(list(self._keys), ensure_ascii=False).encode("utf-8")
-        blobs["vocabulary"] = json.dumps(self._vocabulary, ensure_ascii=False).encode("utf-8")
+        """Write the index to one compact file (atomically); :meth:`load` maps it back.
+
+        The file is a header line (JSON) and sections aligned on 8 bytes: the flat arrays as
+        they are in memory, the name records, and the keys, token table and vocabulary as JSON.
+        """
+        arrays = {name: memoryview(getattr(self, f"_{name}")) for name in ARRAY_SECTIONS}
+        sections: dict[str, bytes | memoryview] = {**arrays, "records": self._records}
+        for name, value in (
+            ("keys", list(self._keys)),
+            ("tokens", self._token_data),
+            ("vocabulary", self._vocabulary),
+        ):
+            sections[name] = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        places: dict[str, tuple[int, int]] = {}
+        size = 0
+        for name, section in sections.items():
+            length = section.nbytes if isinstance(section, memoryview) else len(section)
+            places[name] = (size, length)
+            size = _aligned(size + length)
         header = {
             "format": INDEX_FORMAT,
             "byteorder": sys.byteorder,
             "code": code_fingerprint(),
             "registry": registry_fingerprint(self.registry),
             "unseen_idf": self._unseen_idf,
-            "types": {name: values.typecode for name, values in arrays.items()},
-            "sizes": {name: len(blob) for name, blob in blobs.items()},
+            "types": {name: values.format for name, values in arrays.items()},
+            "sections": places,
+            "size": size,
         }
+        line = INDEX_MAGIC + json.dumps(header).encode("utf-8")
+        line = line.ljust(_aligned(len(line) + 1) - 1) + b"\n"  # the data starts aligned
         with atomic_binary_file(path) as stream:
-            stream.write(INDEX_MAGIC)
-            stream.write(json.dumps(header).encode("utf-8") + b"\n")
-            for blob in blobs.values():
-                stream.write(blob)
+            stream.write(line)
+            written = 0
+            for name, section in sections.items():
+                start, length = places[name]
+                stream.write(bytes(start - written))
+                stream.write(section)
+                written = start + length
+            stream.write(bytes(size - written))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], registry: Registry) -> CandidateIndex:
-        """Read an index :meth:`save` wrote for ``registry`` with this version of aliasres.
+        """Map an index :meth:`save` wrote for ``registry`` with this version of aliasres.
 
-        Raises IndexFileError when the file is not such an index, was built by another
-        normaliser, or for another registry: rebuild it then.
+        The arrays and records are read from the file as queries need them (memory-mapped,
+        and shared by the processes that load one file), so loading costs little more than
+        parsing the JSON parts. Raises IndexFileError when the file is not such an index, was
+        built by other code, or for another registry: build and save it again then.
         """
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        data = memoryview(mapped)
         header = _read_header(path, data)
         problem = ""
         if header.get("code") != code_fingerprint():
@@ -276,27 +320,21 @@ class CandidateIndex:
         if problem:
             msg = f"{path}: cannot use this saved index: {problem}; build and save it again"
             raise IndexFileError(msg)
+        start = header["data_start"]
+        sections = {
+            name: data[start + offset : start + offset + length]
+            for name, (offset, length) in header["sections"].items()
+        }
         index = cls.__new__(cls)
         index.registry = registry
         index._unseen_idf = float(header["unseen_idf"])
-        offset = header["data_start"]
-        blobs: dict[str, bytes] = {}
-        for name, size in header["sizes"].items():
-            blobs[name] = data[offset : offset + size]
-            offset += size
-        values = {}
-        for name, typecode in header["types"].items():
-            values[name] = array.array(typecode)
-            values[name].frombytes(blobs[name])
-        index._group_of = values["group_of"]
-        index._ends = values["ends"]
-        index._postings = values["postings"]
-        index._idf = values["idf"]
-        index._total_weight = values["total_weight"]
-        index._record_ends = values["record_ends"]
-        index._records = blobs["records"]
-        index._keys = {key: number for number, key in enumerate(json.loads(blobs["keys"]))}
-        index._vocabulary = json.loads(blobs["vocabulary"])
+        for name in ARRAY_SECTIONS:
+            setattr(index, f"_{name}", sections[name].cast(header["types"][name]))
+        index._records = sections["records"]
+        keys = json.loads(sections["keys"].tobytes())
+        index._keys = {key: number for number, key in enumerate(keys)}
+        index._token_data = json.loads(sections["tokens"].tobytes())
+        index._vocabulary = json.loads(sections["vocabulary"].tobytes())
         index._reset_caches()
         return index
 
@@ -467,11 +505,39 @@ def _name_keys(name: NormalizedName) -> Iterable[str]:
         yield f"d:{acronym}"
 
 
-def _record_of(entry: IndexedName) -> bytes:
-    """A registry name as one compact JSON record: text, alias kind, normal form."""
-    kind = entry.kind.value if entry.kind is not None else None
-    record = [entry.text, kind, _name_to_data(entry.name)]
+def _record_of(entry: IndexedName, token_ids: dict[Token, int]) -> bytes:
+    """A registry name as one compact JSON record: text, alias kind and normal form, with its
+    tokens as numbers in the index's token table."""
+    name = entry.name
+    record = [
+        entry.text,
+        entry.kind.value if entry.kind is not None else None,
+        name.folded,
+        [token_ids.setdefault(token, len(token_ids)) for token in name.tokens],
+        name.acronyms,
+        name.acronym,
+        name.countries,
+        name.script,
+        name.trace,
+    ]
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _token_to_data(token: Token) -> list[Any]:
+    return [
+        token.text,
+        token.key,
+        token.alt_keys,
+        token.kind.value,
+        token.weight,
+        token.concept,
+        token.alt_readings,
+    ]
+
+
+def _aligned(offset: int) -> int:
+    """``offset`` rounded up to a multiple of 8, so that mapped arrays are aligned."""
+    return -(-offset // 8) * 8
 
 
 def registry_fingerprint(registry: Registry) -> str:
@@ -484,13 +550,13 @@ def registry_fingerprint(registry: Registry) -> str:
     return digest.hexdigest()
 
 
-def _read_header(path: str | os.PathLike[str], data: bytes) -> dict[str, Any]:
-    if not data.startswith(INDEX_MAGIC):
+def _read_header(path: str | os.PathLike[str], data: memoryview) -> dict[str, Any]:
+    if data[: len(INDEX_MAGIC)].tobytes() != INDEX_MAGIC:
         msg = f"{path}: not a saved aliasres index (it does not start with {INDEX_MAGIC!r})"
         raise IndexFileError(msg)
-    end = data.find(b"\n", len(INDEX_MAGIC))
+    end = data[:HEADER_MAX_BYTES].tobytes().find(b"\n", len(INDEX_MAGIC))
     try:
-        header = json.loads(data[len(INDEX_MAGIC) : end])
+        header = json.loads(data[len(INDEX_MAGIC) : end].tobytes())
     except ValueError as error:
         msg = f"{path}: damaged saved index header: {error}"
         raise IndexFileError(msg) from None
@@ -498,7 +564,7 @@ def _read_header(path: str | os.PathLike[str], data: bytes) -> dict[str, Any]:
         found = header.get("format") if isinstance(header, dict) else None
         msg = f"{path}: saved index format {found!r}, this aliasres reads {INDEX_FORMAT}"
         raise IndexFileError(msg)
-    expected = end + 1 + sum(header["sizes"].values())
+    expected = end + 1 + header["size"]
     if len(data) != expected:
         msg = f"{path}: truncated or damaged saved index ({len(data)} bytes, {expected} expected)"
         raise IndexFileError(msg)
@@ -570,44 +636,3 @@ INDEX_CODE_PARTS = (
     "lexicon.py",
     "lexicon.yaml",
 )
-
-
-def _name_to_data(name: NormalizedName) -> list[object]:
-    tokens = [
-        [t.text, t.key, list(t.alt_keys), t.kind.value, t.weight, t.concept, list(t.alt_readings)]
-        for t in name.tokens
-    ]
-    return [
-        name.folded,
-        tokens,
-        list(name.acronyms),
-        name.acronym,
-        list(name.countries),
-        name.script,
-        list(name.trace),
-    ]
-
-
-def _token_from_data(t: list[Any], known: dict[tuple[Any, ...], Token]) -> Token:
-    key = (t[0], t[1], tuple(t[2]), t[3], t[4], t[5], tuple(t[6]))
-    token = known.get(key)
-    if token is None:
-        token = Token(t[0], t[1], tuple(t[2]), TokenKind(t[3]), t[4], t[5], tuple(t[6]))
-        known[key] = token
-    return token
-
-
-def _name_from_data(
-    text: str, data: list[Any], known: dict[tuple[Any, ...], Token]
-) -> NormalizedName:
-    folded, tokens, acronyms, acronym, countries, script, trace = data
-    return NormalizedName(
-        original=text,
-        folded=folded,
-        tokens=tuple(_token_from_data(t, known) for t in tokens),
-        acronyms=tuple(acronyms),
-        acronym=acronym,
-        countries=tuple(countries),
-        script=script,
-        trace=tuple(trace),
-    )
