@@ -150,17 +150,16 @@ class CandidateIndex:
     def cached(cls, registry: Registry) -> CandidateIndex:
         """The index of ``registry``: loaded from the cache directory (see ``aliasres.cache``)
         when this registry was indexed before by this code, else built and cached."""
-        path = cache.entry_path(
-            "index", code_fingerprint() + registry_fingerprint(registry), ".index"
-        )
+        fingerprint = registry_fingerprint(registry)
+        path = cache.entry_path("index", code_fingerprint() + fingerprint, ".index")
         if path is not None and path.is_file():
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # damaged: rebuild
-                return cls.load(path, registry)
+                return cls._load(path, registry, fingerprint)
         index = cls(registry)
         if path is not None:
             with contextlib.suppress(OSError):
                 path.parent.mkdir(parents=True, exist_ok=True)
-                index.save(path)
+                index._save(path, fingerprint)
         return index
 
     def _reset_caches(self) -> None:
@@ -260,6 +259,9 @@ class CandidateIndex:
         The file is a header line (JSON) and sections aligned on 8 bytes: the flat arrays as
         they are in memory, the name records, and the keys, token table and vocabulary as JSON.
         """
+        self._save(path, registry_fingerprint(self.registry))
+
+    def _save(self, path: str | os.PathLike[str], fingerprint: str) -> None:
         arrays = {name: memoryview(getattr(self, f"_{name}")) for name in ARRAY_SECTIONS}
         sections: dict[str, bytes | memoryview] = {**arrays, "records": self._records}
         for name, value in (
@@ -278,7 +280,7 @@ class CandidateIndex:
             "format": INDEX_FORMAT,
             "byteorder": sys.byteorder,
             "code": code_fingerprint(),
-            "registry": registry_fingerprint(self.registry),
+            "registry": fingerprint,
             "unseen_idf": self._unseen_idf,
             "types": {name: values.format for name, values in arrays.items()},
             "sections": places,
@@ -305,6 +307,12 @@ class CandidateIndex:
         parsing the JSON parts. Raises IndexFileError when the file is not such an index, was
         built by other code, or for another registry: build and save it again then.
         """
+        return cls._load(path, registry, registry_fingerprint(registry))
+
+    @classmethod
+    def _load(
+        cls, path: str | os.PathLike[str], registry: Registry, fingerprint: str
+    ) -> CandidateIndex:
         with Path(path).open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
@@ -315,7 +323,7 @@ class CandidateIndex:
             problem = "it was built by another version of aliasres (normaliser or index code)"
         elif header.get("byteorder") != sys.byteorder:
             problem = f"it was written on a {header.get('byteorder')}-endian machine"
-        elif header.get("registry") != registry_fingerprint(registry):
+        elif header.get("registry") != fingerprint:
             problem = "it was built for another registry (names or groups differ)"
         if problem:
             msg = f"{path}: cannot use this saved index: {problem}; build and save it again"
@@ -542,12 +550,14 @@ def _aligned(offset: int) -> int:
 
 def registry_fingerprint(registry: Registry) -> str:
     """A hash of what an index is built from: the groups, in order, and their names."""
-    digest = hashlib.sha256()
+    kinds = {kind: kind.value for kind in AliasKind}
+    parts: list[str] = []
     for group in registry.groups:
-        digest.update(f"\x1e{group.id}\x1f{group.name}".encode())
+        parts += (group.id, group.name)
         for alias in group.aliases:
-            digest.update(f"\x1f{alias.text}\x1d{alias.kind.value}".encode())
-    return digest.hexdigest()
+            parts += (alias.text, kinds[alias.kind])
+        parts.append("\x1e")  # end of group
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _read_header(path: str | os.PathLike[str], data: memoryview) -> dict[str, Any]:
