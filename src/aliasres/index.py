@@ -24,7 +24,7 @@ import mmap
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,9 @@ NAMES_PER_GROUP = 2
 USEFUL_PRESCORE = 0.5
 """Names that share only common words with a query (pre-score below this at best) are not
 gathered from a common key's long list: they can't come near a decision."""
+LONG_POSTINGS = 20_000
+"""A query that touches a key on more names than this gathers its candidates with numpy
+(imported then): Python loops over such lists cost milliseconds each."""
 SELECTION_POOL_FACTOR = 8
 """Groups and their second names are looked for among the best ``limit * NAMES_PER_GROUP *
 SELECTION_POOL_FACTOR`` names by pre-score (all of them when those hold too few groups)."""
@@ -167,6 +170,7 @@ class CandidateIndex:
         self._tokens: dict[int, Token] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._deletion_index: dict[str, list[str]] | None = None
+        self._bulk: _BulkArrays | None = None
 
     def __len__(self) -> int:
         """How many registry names are indexed."""
@@ -428,15 +432,46 @@ class CandidateIndex:
         A name's pre-score estimates its token agreement with the query from the keys they
         share (see ``_estimate``). Same folded form and acronym hits always come first.
         """
-        shared: dict[int, float] = defaultdict(float)
         query_weight = sum(self.weight(token) for token in query.tokens)
-        # Rare keys first: once the names found can no longer be outranked by a name that
-        # only the remaining keys would find, a common key just adds to the names found.
         keyed = []  # (token, its keys and their rarity, the most the token can add)
         for token in query.tokens:
             keys = self._keys_of(token)
             keyed.append((token, keys, token.weight * max((r for _, r in keys), default=0.0)))
         keyed.sort(key=lambda item: -item[2])
+        # Same folded form, then a registered acronym, then initials: above any estimate.
+        exact: dict[int, float] = {}
+        probe = acronym_probe(query)
+        if probe is not None:
+            exact.update(dict.fromkeys(self.postings(f"d:{probe[0]}"), 1.5))
+            exact.update(dict.fromkeys(self.postings(f"a:{probe[0]}"), 2.0))
+        if query.folded:
+            exact.update(dict.fromkeys(self.postings(f"f:{query.folded}"), 3.0))
+        ranked = [(-prescore, name_id) for name_id, prescore in exact.items()]
+        pool = limit * NAMES_PER_GROUP * SELECTION_POOL_FACTOR
+        if any(len(self.postings(key)) > LONG_POSTINGS for _, keys, _ in keyed for key, _ in keys):
+            best, rest = self._estimates_in_bulk(keyed, query_weight, exact, limit, pool)
+            chosen = self._select(sorted(ranked) + best, limit)
+            if not rest or len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
+                return chosen
+            return self._select(sorted(ranked) + best + rest(), limit)
+        ranked += self._estimates(keyed, query_weight, exact, limit)
+        if len(ranked) > pool:
+            chosen = self._select(heapq.nsmallest(pool, ranked), limit)
+            if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
+                return chosen
+        return self._select(sorted(ranked), limit)
+
+    def _estimates(
+        self,
+        keyed: list[tuple[Token, list[tuple[str, float]], float]],
+        query_weight: float,
+        exact: dict[int, float],
+        limit: int,
+    ) -> list[tuple[float, int]]:
+        """(negated pre-score, name id) of the names sharing keys with the query."""
+        shared: dict[int, float] = defaultdict(float)
+        # Rare keys first: once the names found can no longer be outranked by a name that
+        # only the remaining keys would find, a common key just adds to the names found.
         remaining = sum(most for _, _, most in keyed)
         closed = False
         for token, keys, most in keyed:
@@ -458,14 +493,6 @@ class CandidateIndex:
             for name_id, weight in best_for_token.items():
                 shared[name_id] += weight
             remaining -= most
-        # Same folded form, then a registered acronym, then initials: above any estimate.
-        exact: dict[int, float] = {}
-        probe = acronym_probe(query)
-        if probe is not None:
-            exact.update(dict.fromkeys(self.postings(f"d:{probe[0]}"), 1.5))
-            exact.update(dict.fromkeys(self.postings(f"a:{probe[0]}"), 2.0))
-        if query.folded:
-            exact.update(dict.fromkeys(self.postings(f"f:{query.folded}"), 3.0))
         # Names sharing too little to reach USEFUL_PRESCORE are only listed when there are
         # not ``limit`` groups of others (a long tail of them is common in large registries).
         needed = USEFUL_PRESCORE * query_weight / 2.0
@@ -473,18 +500,75 @@ class CandidateIndex:
         if len(useful) < len(shared) and len({self._group_of[n] for n in useful}) < limit:
             useful = shared
         total_weight = self._total_weight
-        ranked = [(-prescore, name_id) for name_id, prescore in exact.items()]
-        ranked += [
+        return [
             (-2.0 * weight / (query_weight + total_weight[name_id]), name_id)
             for name_id, weight in useful.items()
             if name_id not in exact
         ]
-        pool = limit * NAMES_PER_GROUP * SELECTION_POOL_FACTOR
-        if len(ranked) > pool:
-            chosen = self._select(heapq.nsmallest(pool, ranked), limit)
-            if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
-                return chosen
-        return self._select(sorted(ranked), limit)
+
+    def _estimates_in_bulk(
+        self,
+        keyed: list[tuple[Token, list[tuple[str, float]], float]],
+        query_weight: float,
+        exact: dict[int, float],
+        limit: int,
+        pool: int,
+    ) -> tuple[list[tuple[float, int]], Callable[[], list[tuple[float, int]]] | None]:
+        """``_estimates`` for a query that touches long lists, in numpy arrays: every name
+        sharing a key is counted (no bound is needed to keep it fast). Returns the best
+        ``pool`` names sorted, and a function giving the others sorted, if there are any."""
+        np = importlib.import_module("numpy")  # only large registries have such long lists
+        arrays = self._bulk_arrays(np)
+        shared = np.zeros(len(self))
+        for token, keys, _ in keyed:
+            lists = [(arrays.postings(key), token.weight * rarity) for key, rarity in keys]
+            if not lists:
+                continue
+            if len(lists) == 1:
+                ids, weight = lists[0]
+                shared[ids] += weight
+                continue
+            ids = np.concatenate([found for found, _ in lists])
+            weights = np.concatenate([np.full(len(found), w) for found, w in lists])
+            order = np.lexsort((-weights, ids))  # by name, heaviest key first
+            ids, weights = ids[order], weights[order]
+            first = np.ones(len(ids), dtype=bool)
+            first[1:] = ids[1:] != ids[:-1]
+            shared[ids[first]] += weights[first]
+        found = np.flatnonzero(shared)
+        if exact:
+            found = found[~np.isin(found, np.fromiter(exact, dtype=np.int64))]
+        weights = shared[found]
+        useful = weights >= USEFUL_PRESCORE * query_weight / 2.0
+        if not useful.all() and len(np.unique(arrays.group_of[found[useful]])) >= limit:
+            found, weights = found[useful], weights[useful]
+        negated = -2.0 * weights / (query_weight + arrays.total_weight[found])
+        if len(found) > pool:
+            top = np.argpartition(negated, pool)[:pool]
+            cut = negated[top].max()
+            top = np.flatnonzero(negated <= cut)  # every name tied at the cut
+        else:
+            top = np.arange(len(found))
+        rest = np.setdiff1d(np.arange(len(found)), top, assume_unique=True)
+
+        def ordered(chosen: Any) -> list[tuple[float, int]]:
+            order = np.lexsort((found[chosen], negated[chosen]))
+            return list(
+                zip(negated[chosen][order].tolist(), found[chosen][order].tolist(), strict=True)
+            )
+
+        return ordered(top), (lambda: ordered(rest)) if len(rest) else None
+
+    def _bulk_arrays(self, np: Any) -> _BulkArrays:
+        if self._bulk is None:
+            self._bulk = _BulkArrays(
+                np.frombuffer(self._postings, dtype=np.int32),
+                np.frombuffer(self._ends, dtype=np.int64),
+                np.frombuffer(self._group_of, dtype=np.int32),
+                np.frombuffer(self._total_weight, dtype=np.float64),
+                self._keys,
+            )
+        return self._bulk
 
     def _select(self, ranked: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
         """The best names of ``ranked`` (negated pre-score, name id), ``NAMES_PER_GROUP`` at
@@ -499,6 +583,21 @@ class CandidateIndex:
             per_group[group] = seen + 1
             chosen.append((name_id, -negated))
         return chosen
+
+
+@attrs.frozen
+class _BulkArrays:
+    """numpy views of an index's arrays (no copies), for queries that touch long lists."""
+
+    all_postings: Any
+    ends: Any
+    group_of: Any
+    total_weight: Any
+    keys: dict[str, int]
+
+    def postings(self, key: str) -> Any:
+        number = self.keys[key]
+        return self.all_postings[self.ends[number - 1] if number else 0 : self.ends[number]]
 
 
 def _name_keys(name: NormalizedName) -> Iterable[str]:
