@@ -128,25 +128,25 @@ class CandidateIndex:
                 token_ends.append(len(identities))
                 records += _record_of(entry, token_ids)
                 record_ends.append(len(records))
-        self._group_of = group_of
+        # The arrays are read through memoryviews, as a loaded index's are: slices are views.
+        self._group_of = memoryview(group_of)
         self._keys = {key: number for number, key in enumerate(lists)}
-        self._ends = array.array("q", itertools.accumulate(len(ids) for ids in lists.values()))
-        self._postings = array.array("i", itertools.chain.from_iterable(lists.values()))
+        ends = itertools.accumulate(len(ids) for ids in lists.values())
+        self._ends = memoryview(array.array("q", ends))
+        self._postings = memoryview(array.array("i", itertools.chain.from_iterable(lists.values())))
         del lists
-        self._idf = array.array("d", self._rarities())
+        self._idf = memoryview(array.array("d", self._rarities()))
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
         idf, keys = self._idf, self._keys
-        self._total_weight = array.array(
-            "d",
-            (
-                sum(priors[i] * idf[keys[identities[i]]] for i in range(start, end))
-                for start, end in _spans(token_ends)
-            ),
+        total_weights = (
+            sum(priors[i] * idf[keys[identities[i]]] for i in range(start, end))
+            for start, end in _spans(token_ends)
         )
+        self._total_weight = memoryview(array.array("d", total_weights))
         self._vocabulary = {text: list(found) for text, found in vocabulary.items()}
         self._records = memoryview(records)  # not copied: it may be hundreds of MB
         self._token_data: list[list[Any]] = [_token_to_data(t) for t in token_ids]
-        self._record_ends = record_ends
+        self._record_ends = memoryview(record_ends)
         self._reset_caches()
 
     @classmethod
@@ -170,7 +170,6 @@ class CandidateIndex:
         self._tokens: dict[int, Token] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._deletion_index: dict[str, list[str]] | None = None
-        self._bulk: _BulkArrays | None = None
 
     def __len__(self) -> int:
         """How many registry names are indexed."""
@@ -518,10 +517,12 @@ class CandidateIndex:
         sharing a key is counted (no bound is needed to keep it fast). Returns the best
         ``pool`` names sorted, and a function giving the others sorted, if there are any."""
         np = importlib.import_module("numpy")  # only large registries have such long lists
-        arrays = self._bulk_arrays(np)
         shared = np.zeros(len(self))
         for token, keys, _ in keyed:
-            lists = [(arrays.postings(key), token.weight * rarity) for key, rarity in keys]
+            lists = [
+                (np.frombuffer(self.postings(key), dtype=np.int32), token.weight * rarity)
+                for key, rarity in keys
+            ]
             if not lists:
                 continue
             if len(lists) == 1:
@@ -540,9 +541,11 @@ class CandidateIndex:
             found = found[~np.isin(found, np.fromiter(exact, dtype=np.int64))]
         weights = shared[found]
         useful = weights >= USEFUL_PRESCORE * query_weight / 2.0
-        if not useful.all() and len(np.unique(arrays.group_of[found[useful]])) >= limit:
+        group_of = np.frombuffer(self._group_of, dtype=np.int32)
+        if not useful.all() and len(np.unique(group_of[found[useful]])) >= limit:
             found, weights = found[useful], weights[useful]
-        negated = -2.0 * weights / (query_weight + arrays.total_weight[found])
+        total_weight = np.frombuffer(self._total_weight, dtype=np.float64)
+        negated = -2.0 * weights / (query_weight + total_weight[found])
         if len(found) > pool:
             top = np.argpartition(negated, pool)[:pool]
             cut = negated[top].max()
@@ -559,17 +562,6 @@ class CandidateIndex:
 
         return ordered(top), (lambda: ordered(rest)) if len(rest) else None
 
-    def _bulk_arrays(self, np: Any) -> _BulkArrays:
-        if self._bulk is None:
-            self._bulk = _BulkArrays(
-                np.frombuffer(self._postings, dtype=np.int32),
-                np.frombuffer(self._ends, dtype=np.int64),
-                np.frombuffer(self._group_of, dtype=np.int32),
-                np.frombuffer(self._total_weight, dtype=np.float64),
-                self._keys,
-            )
-        return self._bulk
-
     def _select(self, ranked: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
         """The best names of ``ranked`` (negated pre-score, name id), ``NAMES_PER_GROUP`` at
         most per group, from the best ``limit`` groups."""
@@ -583,21 +575,6 @@ class CandidateIndex:
             per_group[group] = seen + 1
             chosen.append((name_id, -negated))
         return chosen
-
-
-@attrs.frozen
-class _BulkArrays:
-    """numpy views of an index's arrays (no copies), for queries that touch long lists."""
-
-    all_postings: Any
-    ends: Any
-    group_of: Any
-    total_weight: Any
-    keys: dict[str, int]
-
-    def postings(self, key: str) -> Any:
-        number = self.keys[key]
-        return self.all_postings[self.ends[number - 1] if number else 0 : self.ends[number]]
 
 
 def _name_keys(name: NormalizedName) -> Iterable[str]:
