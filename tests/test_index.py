@@ -20,13 +20,15 @@ def _names() -> list[str]:
     return names + [entry["text"] for entry in others] + ["Jund al-Khilafa in Tunsia", "AQIM"]
 
 
+@pytest.mark.parametrize("pool_factor", [aliasres.index.SELECTION_POOL_FACTOR, 1])
 def test_queries_touching_long_lists_rank_as_the_plain_path_does(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, pool_factor: int
 ) -> None:
     """Large registries gather candidates in numpy arrays once a key's list is long; forced
     onto every query of the packaged registry, that path gives the same decisions for the same
     groups. (It counts every name sharing a key, so a no-match may list weak names the plain
     path leaves out.)"""
+    monkeypatch.setattr(aliasres.index, "SELECTION_POOL_FACTOR", pool_factor)  # 1: a small pool
     registry = Registry.load()
     names = _names()
     plain = Resolver(registry).resolve_many(names)

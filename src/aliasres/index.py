@@ -547,20 +547,17 @@ class CandidateIndex:
         total_weight = np.frombuffer(self._total_weight, dtype=np.float64)
         negated = -2.0 * weights / (query_weight + total_weight[found])
         if len(found) > pool:
-            top = np.argpartition(negated, pool)[:pool]
-            cut = negated[top].max()
-            top = np.flatnonzero(negated <= cut)  # every name tied at the cut
+            cut = np.partition(negated, pool - 1)[pool - 1]
+            best = negated <= cut  # the best ``pool`` names, and any tied with the last
         else:
-            top = np.arange(len(found))
-        rest = np.setdiff1d(np.arange(len(found)), top, assume_unique=True)
+            best = np.ones(len(found), dtype=bool)
 
         def ordered(chosen: Any) -> list[tuple[float, int]]:
-            order = np.lexsort((found[chosen], negated[chosen]))
-            return list(
-                zip(negated[chosen][order].tolist(), found[chosen][order].tolist(), strict=True)
-            )
+            ids, values = found[chosen], negated[chosen]
+            order = np.lexsort((ids, values))
+            return list(zip(values[order].tolist(), ids[order].tolist(), strict=True))
 
-        return ordered(top), (lambda: ordered(rest)) if len(rest) else None
+        return ordered(best), None if best.all() else (lambda: ordered(~best))
 
     def _select(self, ranked: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
         """The best names of ``ranked`` (negated pre-score, name id), ``NAMES_PER_GROUP`` at
