@@ -116,7 +116,8 @@ class Result:
 
 
 class Resolver:
-    """Resolves names against one registry. Build once (it indexes every name), then query."""
+    """Resolves names against one registry. Build once (it indexes every name, or reads the
+    index from the cache or a saved file), then query."""
 
     def __init__(self, registry: Registry, *, index: CandidateIndex | None = None) -> None:
         if index is not None and index.registry is not registry:
