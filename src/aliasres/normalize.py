@@ -552,15 +552,28 @@ def _split_scripts(folded: str) -> tuple[list[str], list[str]]:
     return raws, scripts
 
 
+def _latin_form(raw: str | None) -> str | None:
+    """A word as the sun-letter rule compares it: an Arabic-script word by its transliteration,
+    which is what normalising the folded form again sees (``N نآ`` -> ``n na``)."""
+    if raw is None or not has_arabic(raw):
+        return raw
+    tokens = _arabic_word(raw).tokens
+    return tokens[0].text if tokens else None
+
+
 def _next_contents(raws: list[str], lexicon: Lexicon) -> list[str | None]:
-    """For each word, the next word after it that is not a function word (one backward pass)."""
+    """For each word, the next word after it that is not a function word, nor an Arabic-script
+    word that leaves no token (a lone hamza): one backward pass."""
     out: list[str | None] = [None] * len(raws)
     following: str | None = None
     function_words = lexicon.function_words
     for index in range(len(raws) - 1, -1, -1):
         out[index] = following
         raw = raws[index]
-        if raw not in function_words and latin_surface(raw) not in function_words:
+        if has_arabic(raw):
+            if _arabic_word(raw).tokens:
+                following = raw
+        elif raw not in function_words and latin_surface(raw) not in function_words:
             following = raw
     return out
 
@@ -591,7 +604,8 @@ def _words(
             and index < last
             and raw not in lexicon.raw
             and assimilated_article(
-                raw, (following or (following := _next_contents(raws, lexicon)))[index]
+                raw,
+                _latin_form((following or (following := _next_contents(raws, lexicon)))[index]),
             )
         ):
             words.append(_sun_article_word(raw))
