@@ -72,6 +72,10 @@ ARRAY_SECTIONS = ("group_of", "ends", "postings", "idf", "total_weight", "record
 """The flat arrays of an index, saved as they are in memory."""
 
 
+KeyedToken = tuple[Token, list[tuple[str, float]], float]
+"""A query token, its keys in the index with their rarity, and the most weight it can add."""
+
+
 @attrs.frozen
 class IndexedName:
     """One registry name, normalised, with the group it belongs to."""
@@ -432,7 +436,7 @@ class CandidateIndex:
         share (see ``_estimate``). Same folded form and acronym hits always come first.
         """
         query_weight = sum(self.weight(token) for token in query.tokens)
-        keyed = []  # (token, its keys and their rarity, the most the token can add)
+        keyed: list[KeyedToken] = []
         for token in query.tokens:
             keys = self._keys_of(token)
             keyed.append((token, keys, token.weight * max((r for _, r in keys), default=0.0)))
@@ -462,7 +466,7 @@ class CandidateIndex:
 
     def _estimates(
         self,
-        keyed: list[tuple[Token, list[tuple[str, float]], float]],
+        keyed: list[KeyedToken],
         query_weight: float,
         exact: dict[int, float],
         limit: int,
@@ -507,7 +511,7 @@ class CandidateIndex:
 
     def _estimates_in_bulk(
         self,
-        keyed: list[tuple[Token, list[tuple[str, float]], float]],
+        keyed: list[KeyedToken],
         query_weight: float,
         exact: dict[int, float],
         limit: int,
