@@ -23,11 +23,9 @@ import enum
 import functools
 import re
 from collections.abc import Mapping
-from importlib.resources import files
 from typing import Any, Final
 
 import attrs
-import yaml
 
 from aliasres import arabic, cache
 from aliasres.errors import AliasresError
@@ -426,9 +424,13 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, read from ``aliasres/lexicon.yaml`` and compiled once."""
+    from importlib.resources import files  # here, not at the top: importing it costs start-up
+
     text = files("aliasres").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
     data = cache.read("lexicon", text)  # parsing the YAML costs far more than compiling it
     if data is None:
+        import yaml  # only when the cache cannot serve: importing PyYAML costs start-up
+
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         cache.write("lexicon", text, data)
     if not isinstance(data, dict):

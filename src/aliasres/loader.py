@@ -10,12 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aliasres import cache
 from aliasres.countries import is_country_code
@@ -24,8 +23,8 @@ from aliasres.model import Alias, AliasKind, Group, Relation, RelationType, Sour
 from aliasres.normalize import normalize
 from aliasres.registry import Registry
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+if TYPE_CHECKING:
+    import yaml
 
 TOP_KEYS = ("sources", "groups")
 SOURCE_KEYS = ("id", "kind", "title", "publisher", "date", "reference", "url")
@@ -71,7 +70,13 @@ class _Document:
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.early: list[tuple[str, Path_, str, int]] = []
-        self.constructor = yaml.SafeLoader("")
+
+    @functools.cached_property
+    def constructor(self) -> yaml.SafeLoader:
+        """Builds scalars from nodes; made on first use, so plain data never imports PyYAML."""
+        import yaml
+
+        return yaml.SafeLoader("")
 
     def location(self, path: Path_) -> str:
         for cut in range(len(path), -1, -1):
@@ -81,6 +86,8 @@ class _Document:
         return self.filename
 
     def convert(self, node: yaml.Node, path: Path_) -> Any:
+        import yaml  # already loaded: parse_registry imported it to compose the nodes
+
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
@@ -447,9 +454,11 @@ class _Validator:
 
 def parse_registry(text: str, filename: str = "<string>") -> Registry:
     """Parse and validate registry YAML; ``RegistryError`` lists every problem found."""
+    import yaml  # here, not at the top: a registry served by the cache never needs PyYAML
+
     document = _Document(filename)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
@@ -492,14 +501,22 @@ class _Flow(dict[str, Any]):
     """A mapping written on one line (aliases, relations), so files diff line by line."""
 
 
-class _RegistryDumper(_Dumper):  # type: ignore[misc]
-    pass
+@functools.cache
+def _registry_dumper() -> Any:
+    """The YAML dumper class that writes :class:`_Flow` mappings on one line (made on first
+    use, so that reading a registry never imports PyYAML for it)."""
+    import yaml
 
+    class _RegistryDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        pass
 
-_RegistryDumper.add_representer(
-    _Flow,
-    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
-)
+    _RegistryDumper.add_representer(
+        _Flow,
+        lambda dumper, data: dumper.represent_mapping(
+            "tag:yaml.org,2002:map", data, flow_style=True
+        ),
+    )
+    return _RegistryDumper
 
 
 def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -571,9 +588,11 @@ HEADER = """\
 
 def dump_registry(registry: Registry) -> str:
     """The registry as YAML text (deterministic: same registry, same bytes)."""
+    import yaml  # only when writing YAML: importing PyYAML costs start-up
+
     body = yaml.dump(
         registry_to_data(registry),
-        Dumper=_RegistryDumper,
+        Dumper=_registry_dumper(),
         allow_unicode=True,
         sort_keys=False,
         width=4096,
