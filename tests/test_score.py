@@ -42,6 +42,21 @@ class TestPlacesAlone:
         assert best_group(names, "Lebanon") == "liibaan"
 
 
+class TestPlaceSpellings:
+    """A place pairs with another word only when the word is a spelling of that place."""
+
+    def test_a_place_spelled_another_way_pairs_with_the_place(self) -> None:
+        similarity, rule = pair_similarity(token("Afrikia"), token("Africa"))
+        assert rule == "alternate-reading"
+        assert similarity >= FUZZY_MIN
+
+    def test_a_word_that_only_sounds_like_a_place_does_not_pair(self) -> None:
+        assert pair_similarity(token("Kanaan"), token("Kenya")) == (0.0, "different-place")
+
+    def test_two_different_places_never_pair(self) -> None:
+        assert pair_similarity(token("Tunisia"), token("Algeria")) == (0.0, "different-place")
+
+
 class TestSoundAlikes:
     """Words that share a consonant skeleton pair as sound-alikes, if the skeleton says enough."""
 

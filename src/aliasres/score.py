@@ -161,7 +161,9 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
             return SAME_KEY, "concept"
         similarity = same_key_similarity(left.text, right.text)
         return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
-    if left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY:
+    if (left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY) and not _spells_place(
+        left, right
+    ):
         return 0.0, "different-place"
     if left.concept is not None and right.concept is not None:
         return 0.0, "different-concept"
@@ -178,6 +180,15 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     if _truncation(left, right) or _truncation(right, left):
         return TRUNCATION, "truncation"
     return 0.0, "no-match"
+
+
+def _spells_place(left: Token, right: Token) -> bool:
+    """A place pairs with a word the lexicon does not know only if the word is a spelling of
+    it: one key under some reading and spelled nearly alike (Bahrania ~ Bahraini, Afrikia ~
+    Africa; Kanaan is not Kenya). Two different places never pair."""
+    if left.kind is TokenKind.COUNTRY and right.kind is TokenKind.COUNTRY:
+        return False
+    return bool(left.keys & right.keys) and fuzz.ratio(left.text, right.text) >= 100 * FUZZY_MIN
 
 
 def _truncation(short: Token, long: Token) -> bool:
