@@ -42,6 +42,26 @@ class TestPlacesAlone:
         assert best_group(names, "Lebanon") == "liibaan"
 
 
+class TestCountriesOfTheWorld:
+    """Every country is a place, not only those of the militant-group vocabulary."""
+
+    def test_the_country_a_query_names_chooses_between_namesakes(self) -> None:
+        registry = Registry.from_names(
+            {"afghan-office": ["Revival Society"], "kuwait-office": ["Revival Society"]},
+            countries={"afghan-office": ["AF", "PK"], "kuwait-office": ["KW", "GH"]},
+        )
+        result = Resolver(registry).resolve("Revival Society - Kuwait")
+        assert result.best is not None
+        assert result.best.group.id == "kuwait-office"
+
+    def test_names_that_differ_by_their_country_do_not_match(self) -> None:
+        names = {
+            "peru": ["Communist Party of Peru on the Shining Path of Jose Carlos Mariategui"],
+            "philippines": ["Communist Party of the Philippines"],
+        }
+        assert best_group(names, "Communist Party of Peru") == "peru"
+
+
 class TestPlaceSpellings:
     """A place pairs with another word only when the word is a spelling of that place."""
 
