@@ -2,20 +2,23 @@
 
 Parsing and validating the packaged registry's YAML costs a few hundred milliseconds; the
 validated result, as plain JSON, loads in a few. Entries are keyed by a hash of the source text
-and the aliasres version, so an edited file or a new release never reads a stale entry; an
-unreadable or corrupt entry is ignored and rebuilt. Set ``ALIASRES_CACHE_DIR`` to choose the
-directory, or to an empty string to turn the cache off.
+and the aliasres version (and, where a caller asks, of the code that reads and writes them:
+:func:`code_fingerprint`), so an edited file or a new release never reads a stale entry. Each
+entry starts with a hash of its content: an unreadable, truncated or altered entry is ignored
+and rebuilt, never served. Set ``ALIASRES_CACHE_DIR`` to choose the directory, or to an empty
+string to turn the cache off.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from aliasres.atomic import write_atomic
+from aliasres.atomic import atomic_binary_file
 
 CACHE_DIR_VARIABLE = "ALIASRES_CACHE_DIR"
 
@@ -40,13 +43,34 @@ def entry_path(kind: str, source_text: str, suffix: str = ".json") -> Path | Non
     return directory / f"{kind}-{digest[:40]}{suffix}"
 
 
+@functools.cache
+def code_fingerprint(*parts: str) -> str:
+    """A hash of the package's files ``parts`` (modules, data): for entries that are only
+    valid for the code that wrote them, even before a new release changes the version."""
+    package = Path(__file__).parent  # not importlib.resources: importing it costs start-up
+    digest = hashlib.sha256()
+    for part in parts:
+        content = (package / part).read_bytes()
+        digest.update(f"{part}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.sha256(payload).hexdigest().encode()
+
+
 def read(kind: str, source_text: str) -> Any:
-    """The data cached for ``source_text``, or None if there is none (or it is unreadable)."""
+    """The data cached for ``source_text``, or None if there is none (or it is unreadable,
+    or its content does not match the hash it was written with)."""
     entry = entry_path(kind, source_text)
     if entry is None:
         return None
     try:
-        return json.loads(entry.read_text(encoding="utf-8"))
+        checksum, _, payload = entry.read_bytes().partition(b"\n")
+        if checksum != _checksum(payload):
+            return None
+        return json.loads(payload)
     except (OSError, ValueError):
         return None
 
@@ -56,8 +80,10 @@ def write(kind: str, source_text: str, data: Any) -> None:
     entry = entry_path(kind, source_text)
     if entry is None:
         return
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(entry, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        with atomic_binary_file(entry) as stream:
+            stream.write(_checksum(payload) + b"\n" + payload)
     except OSError:
         return

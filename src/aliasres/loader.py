@@ -484,14 +484,20 @@ def load_registry_file(path: Path) -> Registry:
     except UnicodeDecodeError as error:
         msg = f"not UTF-8 text (byte {error.start})"
         raise RegistryError([Problem("encoding", str(path), "", msg)]) from error
-    cached = cache.read("registry", text)
+    key = cache.code_fingerprint(*REGISTRY_CODE_PARTS) + "\0" + text
+    cached = cache.read("registry", key)
     if cached is not None:
-        # Validated when it was cached; validating plain data again is cheap, parsing is not.
-        with contextlib.suppress(RegistryError):
-            return _build(_Document(str(path)), cached)
+        # Validated by this very code when it was cached (the key hashes the code, the entry
+        # its own content), so it is rebuilt as it is: validating it again cost most of a load.
+        with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+            return registry_from_data(cached, str(path))
     registry = parse_registry(text, str(path))
-    cache.write("registry", text, registry_to_data(registry))
+    cache.write("registry", key, registry_to_data(registry))
     return registry
+
+
+REGISTRY_CODE_PARTS = ("loader.py", "model.py", "registry.py", "countries.py")
+"""The modules that validate a registry and turn it into cached data and back."""
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -576,6 +582,57 @@ def registry_to_data(registry: Registry) -> dict[str, Any]:
             )
         )
     return {"sources": sources, "groups": groups}
+
+
+def registry_from_data(data: dict[str, Any], filename: str) -> Registry:
+    """The registry that :func:`registry_to_data` turned into ``data``, rebuilt without
+    validation: for data known to be valid (the cache); a file goes through
+    :func:`parse_registry`. ``filename`` becomes the registry's ``path``."""
+    alias_kinds = {kind.value: kind for kind in AliasKind}
+    sources = [
+        Source(
+            id=s["id"],
+            kind=SourceKind(s["kind"]),
+            title=s["title"],
+            publisher=s.get("publisher"),
+            date=s.get("date"),
+            reference=s.get("reference"),
+            url=s.get("url"),
+        )
+        for s in data["sources"]
+    ]
+    groups = []
+    for g in data["groups"]:
+        active = g.get("active", {})
+        aliases = [
+            Alias(
+                text=a["text"],
+                kind=alias_kinds[a.get("kind", "name")],
+                lang=a.get("lang"),
+                sources=a.get("sources", ()),
+            )
+            for a in g.get("aliases", ())
+        ]
+        relations = [
+            Relation(RelationType(r["type"]), r["target"], r.get("sources", ()))
+            for r in g.get("relations", ())
+        ]
+        groups.append(
+            Group(
+                id=g["id"],
+                name=g["name"],
+                aliases=aliases,
+                countries=g.get("countries", ()),
+                relations=relations,
+                external_ids=g.get("external_ids", {}),
+                active_from=active.get("from"),
+                active_to=active.get("to"),
+                sources=g.get("sources", ()),
+                notes=g.get("notes"),
+                curated=g.get("curated", False),
+            )
+        )
+    return Registry(groups, sources, path=filename)
 
 
 HEADER = """\
