@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aliasres import Registry, cache, loader
+from aliasres import Registry, cache, lexicon, loader
 from aliasres.cache import CACHE_DIR_VARIABLE
 
 FULL = """\
@@ -149,3 +149,44 @@ def test_the_code_fingerprint_follows_the_files() -> None:
     assert cache.code_fingerprint("loader.py") != cache.code_fingerprint("model.py")
     assert cache.code_fingerprint("loader.py", "model.py") != cache.code_fingerprint("loader.py")
     assert len(cache.code_fingerprint(*loader.REGISTRY_CODE_PARTS)) == 64
+
+
+# -- the compiled lexicon ---------------------------------------------------------------------
+
+
+def uncached_load() -> lexicon.Lexicon:
+    """:func:`lexicon.load_lexicon` without its in-process cache (which other tests share)."""
+    loaded: lexicon.Lexicon = lexicon.load_lexicon.__wrapped__()  # type: ignore[attr-defined]
+    return loaded
+
+
+def test_a_cached_lexicon_is_the_compiled_one_with_one_object_per_entry() -> None:
+    compiled = lexicon.load_lexicon()
+    rebuilt = lexicon._lexicon_from_data(json.loads(json.dumps(lexicon._lexicon_to_data(compiled))))
+    assert rebuilt == compiled
+    for index in (rebuilt.raw, rebuilt.ruled, rebuilt.arabic, rebuilt.acronym_concepts):
+        assert all(entry is rebuilt.entries[entry.id] for entry in index.values())
+    assert all(entry is rebuilt.entries[entry.id] for entry in rebuilt.phrases.values())
+
+
+def test_a_warm_lexicon_is_served_without_compiling(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled = uncached_load()
+    assert len(list(cache_dir.glob("lexicon-*.json"))) == 1
+
+    def refuse(data: object) -> lexicon.Lexicon:
+        raise AssertionError("the cache should have served the lexicon")
+
+    monkeypatch.setattr(lexicon, "compile_lexicon", refuse)
+    assert uncached_load() == compiled
+
+
+def test_an_altered_lexicon_entry_is_not_served(cache_dir: Path) -> None:
+    compiled = uncached_load()
+    [entry] = cache_dir.glob("lexicon-*.json")
+    checksum, _, payload = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(checksum + b"\n" + payload.replace(b'"generic"', b'"common"'))
+    assert uncached_load() == compiled
+    rewrite_entry(entry, {"entries": [], "raw": {"x": "missing"}})
+    assert uncached_load() == compiled

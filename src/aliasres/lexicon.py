@@ -19,9 +19,11 @@ function words. The compiled :class:`Lexicon` is cached by :func:`load_lexicon`.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -421,19 +423,84 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
     )
 
 
+def _lexicon_to_data(lexicon: Lexicon) -> dict[str, Any]:
+    """A compiled lexicon as plain JSON-able data (for the cache): entries once, by id."""
+    return {
+        "entries": [
+            [e.id, e.cls, e.kind.value, e.weight, e.display, e.fixed_display]
+            for e in lexicon.entries.values()
+        ],
+        "raw": {word: entry.id for word, entry in lexicon.raw.items()},
+        "ruled": {word: entry.id for word, entry in lexicon.ruled.items()},
+        "arabic": {word: entry.id for word, entry in lexicon.arabic.items()},
+        "phrases": [[*items, entry.id] for items, entry in lexicon.phrases.items()],
+        "verbatim": sorted(lexicon.verbatim),
+        "vocabulary": sorted(lexicon.vocabulary),
+        "acronyms": sorted(lexicon.acronyms),
+        "max_phrase": lexicon.max_phrase,
+        "phrase_starts": sorted(lexicon.phrase_starts),
+        "function_words": sorted(lexicon.function_words),
+        "as_written": sorted(lexicon.as_written),
+        "as_written_endings": list(lexicon.as_written_endings),
+        "acronym_concepts": {form: entry.id for form, entry in lexicon.acronym_concepts.items()},
+    }
+
+
+def _lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
+    """The lexicon :func:`_lexicon_to_data` turned into ``data`` (one object per entry, as
+    compiled); the data is trusted, as the cache holds only lexicons that compiled."""
+    entries = {
+        entry_id: LexEntry(entry_id, cls, TokenKind(kind), weight, display, fixed)
+        for entry_id, cls, kind, weight, display, fixed in data["entries"]
+    }
+
+    def index(name: str) -> dict[str, LexEntry]:
+        return {word: entries[entry_id] for word, entry_id in data[name].items()}
+
+    return Lexicon(
+        entries=entries,
+        raw=index("raw"),
+        ruled=index("ruled"),
+        arabic=index("arabic"),
+        phrases={tuple(phrase[:-1]): entries[phrase[-1]] for phrase in data["phrases"]},
+        verbatim=frozenset(data["verbatim"]),
+        vocabulary=frozenset(data["vocabulary"]),
+        acronyms=frozenset(data["acronyms"]),
+        max_phrase=data["max_phrase"],
+        phrase_starts=frozenset(data["phrase_starts"]),
+        function_words=frozenset(data["function_words"]),
+        as_written=frozenset(data["as_written"]),
+        as_written_endings=tuple(data["as_written_endings"]),
+        acronym_concepts=index("acronym_concepts"),
+    )
+
+
+LEXICON_CODE_PARTS: Final = ("lexicon.py", "fold.py", "translit.py", "arabic.py")
+"""The modules that compile the lexicon: a cached compiled lexicon is only valid for them."""
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
-    """The packaged lexicon, read from ``aliasres/lexicon.yaml`` and compiled once."""
+    """The packaged lexicon, read from ``aliasres/lexicon.yaml`` and compiled once.
+
+    Compiling folds every spelling, most of a first query's time, so the compiled lexicon is
+    cached, keyed by the YAML, the code that compiles it and the Unicode version it folds with.
+    """
     from importlib.resources import files  # here, not at the top: importing it costs start-up
 
     text = files("aliasres").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
-    data = cache.read("lexicon", text)  # parsing the YAML costs far more than compiling it
-    if data is None:
-        import yaml  # only when the cache cannot serve: importing PyYAML costs start-up
+    code = cache.code_fingerprint(*LEXICON_CODE_PARTS)
+    key = f"{code}\0{unicodedata.unidata_version}\0{text}"
+    cached = cache.read("lexicon", key)
+    if cached is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+            return _lexicon_from_data(cached)
+    import yaml  # only when the cache cannot serve: importing PyYAML costs start-up
 
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        cache.write("lexicon", text, data)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         msg = f"{LEXICON_RESOURCE}: expected a mapping at the top level"
         raise LexiconError(msg)
-    return compile_lexicon(data)
+    lexicon = compile_lexicon(data)
+    cache.write("lexicon", key, _lexicon_to_data(lexicon))
+    return lexicon
