@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from aliasres import Decision, Registry, Resolver
 from aliasres.normalize import Token, normalize
 from aliasres.score import (
@@ -60,6 +62,25 @@ class TestCountriesOfTheWorld:
             "philippines": ["Communist Party of the Philippines"],
         }
         assert best_group(names, "Communist Party of Peru") == "peru"
+
+
+class TestPlacesLeftOut:
+    """A place of the name that the query leaves out costs only part of its weight."""
+
+    NAMES: ClassVar = {"kish-branch": ["Bank Melli Kish"], "melli": ["Bank Melli Iran"]}
+
+    def test_a_name_that_adds_a_place_is_closer_than_one_that_adds_another_word(self) -> None:
+        assert best_group(self.NAMES, "Bank Melli") == "melli"
+
+    def test_the_omitted_place_is_shown_with_what_it_costs(self) -> None:
+        result = Resolver(Registry.from_names(self.NAMES)).resolve("Bank Melli")
+        assert result.best is not None
+        (omitted,) = [p for p in result.best.explanation.pairs if p.rule == "place-omitted"]
+        assert omitted.candidate == "iran"
+
+    def test_a_branch_named_after_a_place_stays_below_the_group_itself(self) -> None:
+        names = {"isis": ["Islamic State"], "isis-somalia": ["Islamic State Somalia"]}
+        assert best_group(names, "al-Dawla al-Islamiya") == "isis"
 
 
 class TestPlaceSpellings:

@@ -2,10 +2,11 @@
 
 The score is a weighted token alignment: each query token is paired with at most one token of
 the registry name, a pair earns its similarity times the pair's weight, and unpaired tokens on
-either side cost their weight. Weights are the lexicon prior (generic words count little,
-places count much) times the key's rarity in the registry. Word order, the country hint and
-the kind of alias then adjust the result. The score stays in [0, 1] and means the same on
-every query: the share of weighted evidence that agrees.
+either side cost their weight (a place of the name that the query leaves out, part of it).
+Weights are the lexicon prior (generic words count little, places count much) times the key's
+rarity in the registry. Word order, the country hint and the kind of alias then adjust the
+result. The score stays in [0, 1] and means the same on every query: the share of weighted
+evidence that agrees.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ ACRONYM_EXPANSION = 0.9
 PROBABLE_ACRONYM = 0.72
 """A short word in capitals equal to the initials of a registered name."""
 PROBE_MAX_LETTERS = 6
+OMITTED_PLACE_COST = 0.3
+"""Share of its weight a place of the name costs when the query leaves it out: names drop
+their country freely (Bank Melli Iran is also Bank Melli), yet a branch named after a place
+stays below the group itself for a query that names no place."""
 PLACE_ONLY = 0.6
 """Share of its score a name keeps when it agrees with the query on places only: a place says
 where a group is active, not which group it is (Lebanese Hizballah is not Liibaan Trading)."""
@@ -402,6 +407,11 @@ class QueryScorer:
                     pairs.append(
                         TokenPair(None, n_token.text, "country-hint", COUNTRY_IMPLIED, n_weights[j])
                     )
+            elif n_token.kind is TokenKind.COUNTRY:
+                cost = OMITTED_PLACE_COST * n_weights[j] / 2.0
+                total -= n_weights[j] / 2.0 - cost
+                if pairs is not None:
+                    pairs.append(TokenPair(None, n_token.text, "place-omitted", 0.0, cost))
             elif pairs is not None:
                 pairs.append(
                     TokenPair(None, n_token.text, "missing-in-query", 0.0, n_weights[j] / 2)
