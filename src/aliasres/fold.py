@@ -25,6 +25,7 @@ scripts (Cyrillic, Greek, ...) are transliterated per token by :func:`romanize_o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -146,7 +147,8 @@ def _latin_base(char: str) -> str | None:
     return None
 
 
-def _build_char_table() -> dict[int, str | None]:
+@functools.cache  # built on first use: it costs start-up, and plain ASCII names never need it
+def _char_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for low, high in _DELETE_RANGES:
         for code in range(low, high + 1):
@@ -166,14 +168,12 @@ def _build_char_table() -> dict[int, str | None]:
     return table
 
 
-_CHAR_TABLE: Final = _build_char_table()
-_TABLE_CHARS: Final = re.compile(
-    "[" + "".join(re.escape(chr(code)) for code in sorted(_CHAR_TABLE)) + "]"
-)
-"""Any character the table changes."""
-_MARK_CHARS: Final = frozenset(
-    chr(code) for code, value in _CHAR_TABLE.items() if value is None and code > 0x7F
-)
+@functools.cache  # compiled on first use, like the table
+def _table_chars() -> re.Pattern[str]:
+    """Any character the table changes."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_char_table())) + "]")
+
+
 _APOSTROPHE_SET: Final = frozenset(APOSTROPHES)
 
 _POSSESSIVE: Final = re.compile("(?<=[^\\W\\d_]{2})['\u2019]s(?![^\\W_])")
@@ -247,14 +247,14 @@ def apostrophe_split(text: str) -> str:
 
 
 def _table_char(match: re.Match[str]) -> str:
-    return _CHAR_TABLE[ord(match.group())] or ""
+    return _char_table()[ord(match.group())] or ""
 
 
 def char_table(text: str) -> str:
     """Per code point: drop marks, controls, apostrophes; map scholarly letters, accents, digits."""
     if len(text) > 64:
-        return text.translate(_CHAR_TABLE)
-    return _TABLE_CHARS.sub(_table_char, text)  # faster for a few special characters
+        return text.translate(_char_table())
+    return _table_chars().sub(_table_char, text)  # faster for a few special characters
 
 
 def punctuation(text: str) -> str:
@@ -289,24 +289,32 @@ def _class(chars: Iterable[str]) -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
 
 
-_DETAILS: Final = (
-    ("apostrophe", _class(APOSTROPHES)),
-    ("arabic:harakat", re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u08d3-\u08ff]")),
-    ("arabic:tatweel", re.compile("\u0640")),
-    (
-        "controls-and-marks",
-        _class(c for c in _MARK_CHARS if not "\u0600" <= c <= "\u08ff" and c not in APOSTROPHES),
-    ),
-    ("arabic:digits", _class(_DIGITS)),
-    ("scholarly-letters", _class(_SCHOLARLY)),
-    ("strip-accents", re.compile("[\u00c0-\u024f\u1e00-\u1eff]")),
-)
-"""Trace names for the kinds of change the character table makes, with what triggers them."""
+@functools.cache  # compiled on first use: only traces of non-ASCII names need them
+def _details() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Trace names for the kinds of change the character table makes, with what triggers them."""
+    marks = (code for code, value in _char_table().items() if value is None and code > 0x7F)
+    return (
+        ("apostrophe", _class(APOSTROPHES)),
+        (
+            "arabic:harakat",
+            re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u08d3-\u08ff]"),
+        ),
+        ("arabic:tatweel", re.compile("\u0640")),
+        (
+            "controls-and-marks",
+            _class(
+                c for c in map(chr, marks) if not "\u0600" <= c <= "\u08ff" and c not in APOSTROPHES
+            ),
+        ),
+        ("arabic:digits", _class(_DIGITS)),
+        ("scholarly-letters", _class(_SCHOLARLY)),
+        ("strip-accents", re.compile("[\u00c0-\u024f\u1e00-\u1eff]")),
+    )
 
 
 def _char_table_detail(before: str) -> list[str]:
     """Name the kinds of change the character table made (for the trace)."""
-    return [name for name, pattern in _DETAILS if pattern.search(before)]
+    return [name for name, pattern in _details() if pattern.search(before)]
 
 
 _PLAIN_ASCII: Final = re.compile(r"[A-Za-z0-9 \-,./()]*")
@@ -364,5 +372,5 @@ def romanize_other(token: str) -> list[str]:
 
     Returns the folded ASCII tokens it becomes (possibly none, e.g. for emoji).
     """
-    text = unidecode(token).lower().translate(_CHAR_TABLE)
+    text = unidecode(token).lower().translate(_char_table())
     return _NON_WORD.sub(" ", text).split()
