@@ -148,7 +148,17 @@ def test_an_entry_written_by_other_code_is_not_read(
 def test_the_code_fingerprint_follows_the_files() -> None:
     assert cache.code_fingerprint("loader.py") != cache.code_fingerprint("model.py")
     assert cache.code_fingerprint("loader.py", "model.py") != cache.code_fingerprint("loader.py")
-    assert len(cache.code_fingerprint(*loader.REGISTRY_CODE_PARTS)) == 64
+    assert len(cache.code_fingerprint(*loader.REGISTRY_CODE_PARTS) or "") == 64
+    assert cache.code_fingerprint("loader.py", "no-such-module.py") is None
+
+
+def test_code_that_cannot_be_read_turns_its_entries_off(
+    registry_file: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As for a package imported from a zip file: loading works, uncached.
+    monkeypatch.setattr(loader, "REGISTRY_CODE_PARTS", ("no-such-module.py",))
+    assert fields(Registry.load(registry_file))[1:] == fields(Registry.from_yaml(FULL, "x"))[1:]
+    assert not list(cache_dir.glob("registry-*.json"))
 
 
 # -- the compiled lexicon ---------------------------------------------------------------------

@@ -32,27 +32,42 @@ def cache_dir() -> Path | None:
     return Path(base) / "aliasres"
 
 
-def entry_path(kind: str, source_text: str, suffix: str = ".json") -> Path | None:
-    """Where the entry of ``kind`` for ``source_text`` lives (None when caching is off)."""
+def entry_path(
+    kind: str, source_text: str, suffix: str = ".json", code: tuple[str, ...] = ()
+) -> Path | None:
+    """Where the entry of ``kind`` for ``source_text`` lives (None when caching is off).
+
+    ``code`` names the package files (modules, data) the entry depends on: an entry is then
+    only valid for the code that wrote it, even before a new release changes the version
+    (:func:`code_fingerprint`). If they cannot be read as files, such entries are not cached.
+    """
     from aliasres import __version__
 
     directory = cache_dir()
     if directory is None:
         return None
-    digest = hashlib.sha256(f"{kind}\0{__version__}\0{source_text}".encode()).hexdigest()
+    key = f"{kind}\0{__version__}\0{source_text}"
+    if code:
+        fingerprint = code_fingerprint(*code)
+        if fingerprint is None:
+            return None
+        key = f"{fingerprint}\0{key}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return directory / f"{kind}-{digest[:40]}{suffix}"
 
 
 @functools.cache
-def code_fingerprint(*parts: str) -> str:
-    """A hash of the package's files ``parts`` (modules, data): for entries that are only
-    valid for the code that wrote them, even before a new release changes the version."""
+def code_fingerprint(*parts: str) -> str | None:
+    """A hash of the package's files ``parts``; None if they are not files on disk."""
     package = Path(__file__).parent  # not importlib.resources: importing it costs start-up
     digest = hashlib.sha256()
-    for part in parts:
-        content = (package / part).read_bytes()
-        digest.update(f"{part}\0{len(content)}\0".encode())
-        digest.update(content)
+    try:
+        for part in parts:
+            content = (package / part).read_bytes()
+            digest.update(f"{part}\0{len(content)}\0".encode())
+            digest.update(content)
+    except OSError:
+        return None
     return digest.hexdigest()
 
 
@@ -60,10 +75,11 @@ def _checksum(payload: bytes) -> bytes:
     return hashlib.sha256(payload).hexdigest().encode()
 
 
-def read(kind: str, source_text: str) -> Any:
-    """The data cached for ``source_text``, or None if there is none (or it is unreadable,
-    or its content does not match the hash it was written with)."""
-    entry = entry_path(kind, source_text)
+def read(kind: str, source_text: str, code: tuple[str, ...] = ()) -> Any:
+    """The data cached for ``source_text`` (and ``code``, see :func:`entry_path`), or None if
+    there is none (or it is unreadable, or its content does not match the hash it was written
+    with)."""
+    entry = entry_path(kind, source_text, code=code)
     if entry is None:
         return None
     try:
@@ -75,9 +91,10 @@ def read(kind: str, source_text: str) -> Any:
         return None
 
 
-def write(kind: str, source_text: str, data: Any) -> None:
-    """Keep ``data`` for ``source_text``; a cache that cannot be written is silently skipped."""
-    entry = entry_path(kind, source_text)
+def write(kind: str, source_text: str, data: Any, code: tuple[str, ...] = ()) -> None:
+    """Keep ``data`` for ``source_text`` (and ``code``); a cache that cannot be written is
+    silently skipped."""
+    entry = entry_path(kind, source_text, code=code)
     if entry is None:
         return
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

@@ -489,9 +489,8 @@ def load_lexicon() -> Lexicon:
     from importlib.resources import files  # here, not at the top: importing it costs start-up
 
     text = files("aliasres").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
-    code = cache.code_fingerprint(*LEXICON_CODE_PARTS)
-    key = f"{code}\0{unicodedata.unidata_version}\0{text}"
-    cached = cache.read("lexicon", key)
+    key = f"{unicodedata.unidata_version}\0{text}"
+    cached = cache.read("lexicon", key, code=LEXICON_CODE_PARTS)
     if cached is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
             return _lexicon_from_data(cached)
@@ -502,5 +501,5 @@ def load_lexicon() -> Lexicon:
         msg = f"{LEXICON_RESOURCE}: expected a mapping at the top level"
         raise LexiconError(msg)
     lexicon = compile_lexicon(data)
-    cache.write("lexicon", key, _lexicon_to_data(lexicon))
+    cache.write("lexicon", key, _lexicon_to_data(lexicon), code=LEXICON_CODE_PARTS)
     return lexicon

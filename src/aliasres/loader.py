@@ -484,15 +484,14 @@ def load_registry_file(path: Path) -> Registry:
     except UnicodeDecodeError as error:
         msg = f"not UTF-8 text (byte {error.start})"
         raise RegistryError([Problem("encoding", str(path), "", msg)]) from error
-    key = cache.code_fingerprint(*REGISTRY_CODE_PARTS) + "\0" + text
-    cached = cache.read("registry", key)
+    cached = cache.read("registry", text, code=REGISTRY_CODE_PARTS)
     if cached is not None:
         # Validated by this very code when it was cached (the key hashes the code, the entry
         # its own content), so it is rebuilt as it is: validating it again cost most of a load.
         with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
             return registry_from_data(cached, str(path))
     registry = parse_registry(text, str(path))
-    cache.write("registry", key, registry_to_data(registry))
+    cache.write("registry", text, registry_to_data(registry), code=REGISTRY_CODE_PARTS)
     return registry
 
 
