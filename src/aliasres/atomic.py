@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +36,8 @@ def atomic_binary_file(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 def _atomic_file(
     path: str | os.PathLike[str], open_fd: Callable[[int], IO[Any]]
 ) -> Iterator[IO[Any]]:
+    import tempfile  # here, not at the top: only writers need it, and it costs start-up
+
     target = Path(path)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,9 +20,11 @@ def packaged_registry_path() -> Path:
     Installed wheels carry it as ``aliasres/data/aliases.yaml``; an editable install of a
     source checkout reads the repository's ``data/aliases.yaml`` directly, so there is one file.
     """
-    packaged = importlib.resources.files("aliasres").joinpath("data", PACKAGED_REGISTRY_NAME)
+    # The package directory, as importlib.resources.files("aliasres") gives it for a package
+    # on disk (a Path must be on disk anyway); importing importlib.resources costs start-up.
+    packaged = Path(__file__).parent / "data" / PACKAGED_REGISTRY_NAME
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[2] / "data" / PACKAGED_REGISTRY_NAME
     if checkout.is_file():
         return checkout
