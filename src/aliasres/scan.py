@@ -44,6 +44,7 @@ above (countries, acronym definitions).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -98,11 +99,11 @@ _MARKS: Final = (
 )
 """Combining marks (accents, harakat, joiners) that belong to the word they sit on."""
 _JOINERS: Final = re.escape(APOSTROPHES)
-_WORD: Final = re.compile(
+_WORD: Final = (
     r"(?:[A-Za-z]\.){2,}(?![\w" + _MARKS + r"])"  # dotted acronyms: A.Q.I.M.
     r"|[\w" + _MARKS + r"]+(?:[" + _JOINERS + r"](?![sS](?!\w))[\w" + _MARKS + r"]+)*"
 )
-"""A written word: letters, digits and marks, with apostrophes inside (Qa'ida, Nafa’a)."""
+"""A written word (a pattern): letters, digits and marks, with apostrophes inside (Qa'ida)."""
 _GLUED: Final = re.compile(r"(?<=[a-z]{3})(?=[A-Z]{2,}[0-9]*$)")
 """Where a lower-case word runs into an acronym with no space (``governmentAQIM``)."""
 
@@ -215,10 +216,12 @@ class _Words:
         return len(self.text)
 
 
-_GAP_WORD: Final = re.compile(
-    r"([^\w" + _MARKS + r"]*)(" + _WORD.pattern + r")(['\u2019][sS](?!\w))?"
-)
-"""A word with the gap before it and a possessive ending after it (``AQIM's``)."""
+@functools.cache  # compiled on first scan: a big pattern, and most processes never scan
+def _gap_word() -> re.Pattern[str]:
+    """A word with the gap before it and a possessive ending after it (``AQIM's``)."""
+    return re.compile(r"([^\w" + _MARKS + r"]*)(" + _WORD + r")(['\u2019][sS](?!\w))?")
+
+
 _ANY_GLUED: Final = re.compile(r"[a-z]{3}[A-Z]{2,}[0-9]*(?!\w)")
 
 
@@ -228,7 +231,7 @@ def _words(text: str) -> _Words:
     starts, ends, texts = words.start, words.end, words.text
     glued_ends = {match.end() for match in _ANY_GLUED.finditer(text)}
     position = 0
-    for gap, word, possessive in _GAP_WORD.findall(text):
+    for gap, word, possessive in _gap_word().findall(text):
         start = position + len(gap)
         position = end = start + len(word)
         if glued_ends and end in glued_ends:
