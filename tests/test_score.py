@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import pytest
+
 from aliasres import Decision, Registry, Resolver
 from aliasres.normalize import Token, normalize
 from aliasres.score import (
     ALTERNATE_READING,
     FUZZY_MIN,
+    SAME_KEY,
     SAME_KEY_FLOOR,
     TRUNCATION,
     pair_similarity,
@@ -62,6 +65,30 @@ class TestCountriesOfTheWorld:
             "philippines": ["Communist Party of the Philippines"],
         }
         assert best_group(names, "Communist Party of Peru") == "peru"
+
+
+class TestWordsOfOtherLanguages:
+    """Common words of organisation names pair with their translations."""
+
+    @pytest.mark.parametrize(
+        ("word", "translation"),
+        [
+            ("Bonyad", "Foundation"),  # Persian
+            ("Guards", "Hurras"),  # English
+            ("Jomhouri", "Republic"),  # Persian
+            ("Wakala", "Agency"),  # Arabic
+            ("Masjid", "Mosque"),  # Arabic
+        ],
+    )
+    def test_a_word_pairs_with_its_translation(self, word: str, translation: str) -> None:
+        assert pair_similarity(token(word), token(translation)) == (SAME_KEY, "concept")
+
+    def test_a_translated_name_finds_its_group(self) -> None:
+        names = {
+            "martyrs-foundation": ["Martyrs Foundation"],
+            "bonyad-taavon": ["Bonyad Taavon Sepah"],
+        }
+        assert best_group(names, "Bonyad-e Shahid") == "martyrs-foundation"
 
 
 class TestPlacesLeftOut:
