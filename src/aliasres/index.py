@@ -106,31 +106,35 @@ class CandidateIndex:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         lists: dict[str, list[int]] = defaultdict(list)
-        vocabulary: dict[str, dict[str, None]] = defaultdict(dict)
         group_of = array.array("i")
         records = bytearray()
         record_ends = array.array("q")
-        identities: list[str] = []  # every name's tokens, flat, for the total weights below
-        priors = array.array("d")
+        name_tokens = array.array("i")  # every name's tokens (numbers in ``tokens``), flat
         token_ends = array.array("q")
-        token_ids: dict[Token, int] = {}  # every distinct token once, records refer to them
+        # Every distinct token once, with its number (records refer to it) and its keys.
+        tokens: dict[Token, tuple[int, tuple[str, ...]]] = {}
         for position, group in enumerate(registry.groups):  # one group's names at a time
             names = [(text, kind, normalize(text)) for text, kind in _names_of(group)]
             for entry in _entries_of(position, names):
-                if entry.name.is_empty and entry.name.acronym is None:
+                name = entry.name
+                if name.is_empty and name.acronym is None:
                     continue
                 name_id = len(group_of)
                 group_of.append(position)
-                for key in _name_keys(entry.name):
+                keys: list[str] = []
+                for token in name.tokens:
+                    found = tokens.get(token)
+                    if found is None:
+                        found = tokens[token] = (len(tokens), token_keys(token))
+                    name_tokens.append(found[0])
+                    keys += found[1]
+                for key in itertools.chain(keys, _form_keys(name)):
                     postings = lists[key]
                     if not postings or postings[-1] != name_id:
                         postings.append(name_id)
-                for token in entry.name.tokens:
-                    vocabulary[token.text][token.identity] = None
-                    identities.append(token.identity)
-                    priors.append(token.weight)
-                token_ends.append(len(identities))
-                records += _record_of(entry, token_ids)
+                start = token_ends[-1] if token_ends else 0
+                token_ends.append(len(name_tokens))
+                records += _record_of(entry, name_tokens[start:])
                 record_ends.append(len(records))
         # The arrays are read through memoryviews, as a loaded index's are: slices are views.
         self._group_of = memoryview(group_of)
@@ -141,15 +145,19 @@ class CandidateIndex:
         del lists
         self._idf = memoryview(array.array("d", self._rarities()))
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
-        idf, keys = self._idf, self._keys
+        idf, numbers = self._idf, self._keys
+        token_weight = [token.weight * idf[numbers[token.identity]] for token in tokens]
         total_weights = (
-            sum(priors[i] * idf[keys[identities[i]]] for i in range(start, end))
+            sum(token_weight[number] for number in name_tokens[start:end])
             for start, end in _spans(token_ends)
         )
         self._total_weight = memoryview(array.array("d", total_weights))
+        vocabulary: dict[str, dict[str, None]] = defaultdict(dict)
+        for token in tokens:
+            vocabulary[token.text][token.identity] = None
         self._vocabulary = {text: list(found) for text, found in vocabulary.items()}
         self._records = memoryview(records)  # not copied: it may be hundreds of MB
-        self._token_data: list[list[Any]] = [_token_to_data(t) for t in token_ids]
+        self._token_data: list[list[Any]] = [_token_to_data(t) for t in tokens]
         self._record_ends = memoryview(record_ends)
         self._reset_caches()
 
@@ -578,10 +586,9 @@ class CandidateIndex:
         return chosen
 
 
-def _name_keys(name: NormalizedName) -> Iterable[str]:
-    """Every key a registry name is posted under."""
-    for token in name.tokens:
-        yield from token_keys(token)
+def _form_keys(name: NormalizedName) -> Iterable[str]:
+    """The keys a registry name is posted under besides its tokens' keys: its folded form and
+    its acronyms."""
     if name.folded:
         yield f"f:{name.folded}"
     if name.acronym is not None:
@@ -590,7 +597,7 @@ def _name_keys(name: NormalizedName) -> Iterable[str]:
         yield f"d:{acronym}"
 
 
-def _record_of(entry: IndexedName, token_ids: dict[Token, int]) -> bytes:
+def _record_of(entry: IndexedName, tokens: Sequence[int]) -> bytes:
     """A registry name as one compact JSON record: text, alias kind and normal form, with its
     tokens as numbers in the index's token table."""
     name = entry.name
@@ -598,7 +605,7 @@ def _record_of(entry: IndexedName, token_ids: dict[Token, int]) -> bytes:
         entry.text,
         entry.kind.value if entry.kind is not None else None,
         name.folded,
-        [token_ids.setdefault(token, len(token_ids)) for token in name.tokens],
+        list(tokens),
         name.acronyms,
         name.acronym,
         name.countries,
