@@ -9,7 +9,9 @@ import pytest
 from aliasres import Decision, Registry, Resolver
 from aliasres.normalize import Token, normalize
 from aliasres.score import (
+    ALIAS_INITIALS_FACTOR,
     ALTERNATE_READING,
+    DERIVED_ACRONYM,
     FUZZY_MIN,
     SAME_KEY,
     SAME_KEY_FLOOR,
@@ -144,6 +146,24 @@ class TestSoundAlikes:
         far, rule = pair_similarity(token("Thowra"), token("Sara"))  # Egyptian s for tha
         assert rule == "alternate-reading"
         assert far < close <= ALTERNATE_READING
+
+
+class TestInitials:
+    """An acronym-shaped query agrees with the initials of registered names."""
+
+    NAMES: ClassVar = {
+        "army-of-islam": ["Army of Islam", "Jaysh al-Islam"],
+        "jemaa-islamiyah": ["Jemaa Islamiyah"],
+    }
+
+    def test_initials_of_the_name_a_group_goes_by_beat_initials_of_an_alias(self) -> None:
+        assert best_group(self.NAMES, "JI") == "jemaa-islamiyah"
+
+    def test_initials_of_an_alias_say_so_and_still_count(self) -> None:
+        result = Resolver(Registry.from_names(self.NAMES)).resolve("JI")
+        (alias,) = [c for c in result.candidates if c.group.id == "army-of-islam"]
+        assert "initials of an alias" in dict(alias.explanation.components)
+        assert alias.score == pytest.approx(DERIVED_ACRONYM * ALIAS_INITIALS_FACTOR)
 
 
 class TestPlacesInsideAnAcronym:

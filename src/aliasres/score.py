@@ -55,6 +55,10 @@ EXACT_ACRONYM = 0.97
 DERIVED_ACRONYM = 0.78
 """An acronym-shaped query equal to the initials of a registered name: a suggestion, below the
 match band, because initials of thousands of names spell ordinary acronyms (WHO, IMF)."""
+ALIAS_INITIALS_FACTOR = 0.99
+"""Initials of an alias count for a little less than the initials of the name a group goes by,
+which acronyms usually abbreviate: JI is Jemaa Islamiyah, not the alias Jaysh al-Islam of
+another group. Small enough to decide only between otherwise equal candidates."""
 ACRONYM_EXPANSION = 0.9
 """An acronym token paired with the words it abbreviates (ISIS ~ Islamic State of Iraq and Sham)."""
 PROBABLE_ACRONYM = 0.72
@@ -271,6 +275,11 @@ class QueryScorer:
             if components is not None:
                 components.append(("acronym agreement", acronym_score - score))
             score = acronym_score
+            if alias_kind is not None and acronym_score < EXACT_ACRONYM:
+                if components is not None:
+                    initials = score * ALIAS_INITIALS_FACTOR - score
+                    components.append(("initials of an alias", initials))
+                score *= ALIAS_INITIALS_FACTOR
         score += self._country_adjustment(name, group, spelled, components)
         factor = ALIAS_KIND_FACTOR[alias_kind]
         kind_label = "canonical name" if alias_kind is None else alias_kind.value
