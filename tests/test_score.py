@@ -80,6 +80,7 @@ class TestWordsOfOtherLanguages:
             ("Jomhouri", "Republic"),  # Persian
             ("Wakala", "Agency"),  # Arabic
             ("Masjid", "Mosque"),  # Arabic
+            ("Timur", "Eastern"),  # Indonesian and Malay
         ],
     )
     def test_a_word_pairs_with_its_translation(self, word: str, translation: str) -> None:
