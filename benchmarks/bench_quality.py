@@ -14,13 +14,23 @@ Protocol (issue 5):
 Reports top-1, recall@5, candidate recall, precision/recall/F1 of MATCH decisions, the
 false-match rate on no-match queries, the AMBIGUOUS rate, queries per second and index build
 time, per class, for aliasres and for the baselines (exact lookup; rapidfuzz WRatio and
-token_sort_ratio extractOne). Also resolves the golden variant sets against the packaged
-registry.
+token_sort_ratio extractOne; with the ``bench`` extra installed, OpenSanctions nomenklatura's
+logic-v2 matcher, the scorer behind yente's /match). Also resolves the golden variant sets
+against the packaged registry.
+
+logic-v2 compares followthemoney entities: each query becomes an Organization with the query as
+its name, each registry group an Organization with its names (primary name, then aliases) and
+countries. Like yente, it scores a shortlist rather than the whole registry: the registry groups
+whose best name is closest to the query by rapidfuzz token_set_ratio, 50 by default (yente asks
+its search index for 5 results x 10 candidates); ``--logic-v2-candidates 0`` scores every group.
+The shortlist's candidate recall is the "cand" column. Scores at or below yente's cutoff (0.1)
+are not results; the best result at or above yente's default threshold (0.7) is a MATCH.
 
 Times are CPU seconds of this process (``time.process_time``), so that other work on the
 machine does not distort them; the normalisation cache is cleared before the timed run.
 
 Run:  python benchmarks/bench_quality.py [--ofac ../shared/data/ofac] [--json out.json]
+      pip install -e ".[bench]"  # adds the logic-v2 baseline
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz, process, utils
 
@@ -52,6 +63,11 @@ DEFAULT_OFAC = ROOT.parent / "shared" / "data" / "ofac"
 SEED = 20211
 NEGATIVE_SAMPLE = 2000
 BASELINE_CUTOFF = 90.0  # rapidfuzz score (0-100) at which a baseline answers "match"
+# yente's defaults for logic-v2 (yente.settings): SCORE_THRESHOLD, SCORE_CUTOFF, and the candidates
+# it scores per query (MATCH_PAGE 5 x MATCH_CANDIDATES 10).
+LOGIC_V2_THRESHOLD = 0.7
+LOGIC_V2_CUTOFF = 0.1
+LOGIC_V2_CANDIDATES = 50
 
 
 def split_registry(groups: Sequence[Group], seed: int) -> tuple[Registry, list[tuple[str, str]]]:
@@ -233,6 +249,91 @@ def evaluate_baseline(
     return {k: t.row() for k, t in sorted(tallies.items())}, speed
 
 
+def shortlist(registry: Registry, queries: Sequence[str], k: int) -> list[list[int]]:
+    """The k registry groups nearest each query by token_set_ratio (all groups when k is 0).
+
+    logic-v2 is too slow to score every group for every query (about 0.2 s a query here), and
+    yente never does: it scores what its search index returns. A group's score is its best
+    name's; ties keep registry order.
+    """
+    names: list[str] = []
+    starts: list[int] = []
+    for group in registry:
+        starts.append(len(names))
+        names += [utils.default_process(text) for text in group.names]
+    processed = [utils.default_process(q) for q in queries]
+    scores = process.cdist(
+        processed, names, scorer=fuzz.token_set_ratio, processor=None, dtype=np.float32
+    )
+    by_group = np.maximum.reduceat(scores, np.array(starts), axis=1)
+    order = np.argsort(-by_group, axis=1, kind="stable")
+    return [row[: k or len(starts)].tolist() for row in order]
+
+
+def evaluate_logic_v2(
+    registry: Registry,
+    positives: list[tuple[str, str, str]],
+    negative_names: list[str],
+    accept: Callable[[str, str], set[str]],
+    candidates: int,
+) -> tuple[dict[str, dict[str, float]], dict[str, float]] | None:
+    """nomenklatura's logic-v2 on a shortlist, or None when the bench extra is not installed."""
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import LogicV2
+    except ImportError:
+        return None
+
+    def entity(entity_id: str, names: Sequence[str], countries: Sequence[str] = ()) -> Any:
+        # The matcher caches name analysis by entity id: every query needs an id of its own.
+        proxy = model.make_entity("Organization")
+        proxy.id = entity_id
+        proxy.add("name", names[0])
+        proxy.add("alias", list(names[1:]))
+        proxy.add("country", list(countries))
+        return proxy
+
+    start = time.process_time()
+    groups = list(registry)
+    entities = [entity(g.id, g.names, g.countries) for g in groups]
+    config = LogicV2.default_config()
+    build = time.process_time() - start
+    names = [q for q, _, _ in positives] + negative_names
+    start = time.process_time()
+    pools = shortlist(registry, names, candidates)
+    ranked: list[list[tuple[float, str]]] = []
+    for n, (name, pool) in enumerate(zip(names, pools, strict=True)):
+        query = entity(f"query-{n}", [name])
+        scored = [(LogicV2.compare(query, entities[i], config).score, groups[i].id) for i in pool]
+        scored = [s for s in scored if s[0] > LOGIC_V2_CUTOFF]
+        ranked.append(sorted(scored, key=lambda s: -s[0]))  # stable: ties keep shortlist order
+    elapsed = time.process_time() - start
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for (query, group_id, klass), pool, results in zip(positives, pools, ranked, strict=False):
+        ok = accept(query, group_id)
+        ids = [g for _, g in results]
+        matched = bool(results) and results[0][0] >= LOGIC_V2_THRESHOLD
+        for tally in (tallies[klass], tallies["all"]):
+            tally.n += 1
+            tally.top1 += bool(ids and ids[0] in ok)
+            tally.at5 += bool(ok & set(ids[:5]))
+            tally.cand += bool(ok & {groups[i].id for i in pool})
+            if matched:
+                tally.tp += ids[0] in ok
+                tally.fp += ids[0] not in ok
+    for results in ranked[len(positives) :]:
+        matched = bool(results) and results[0][0] >= LOGIC_V2_THRESHOLD
+        tallies["all"].neg += 1
+        tallies["all"].neg_fp += matched
+        tallies["all"].fp += matched
+    speed = {
+        "index_build_s": build,
+        "queries_per_s": len(names) / elapsed,
+        "candidates_per_query": float(candidates or len(groups)),
+    }
+    return {k: t.row() for k, t in sorted(tallies.items())}, speed
+
+
 def variant_sets_report() -> dict[str, Any]:
     """Every spelling of the golden variant sets, resolved against the packaged registry.
 
@@ -315,6 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "results" / "quality.json"
     )
+    parser.add_argument(
+        "--logic-v2-candidates",
+        type=int,
+        default=LOGIC_V2_CANDIDATES,
+        help="registry groups logic-v2 scores per query (0: all of them)",
+    )
     args = parser.parse_args(argv)
     if not (args.ofac / "sdn.csv").exists():
         print(f"OFAC files not found in {args.ofac}; pass --ofac DIR", file=sys.stderr)
@@ -341,6 +448,13 @@ def main(argv: list[str] | None = None) -> int:
     systems["rapidfuzz token_sort"] = evaluate_baseline(
         registry, positives, negative_names, accept, fuzz.token_sort_ratio
     )
+    logic_v2 = evaluate_logic_v2(
+        registry, positives, negative_names, accept, args.logic_v2_candidates
+    )
+    if logic_v2 is None:
+        print('logic-v2 baseline skipped: nomenklatura is not installed (pip install ".[bench]")')
+    else:
+        systems["logic-v2"] = logic_v2
     print_table(systems)
     variants = variant_sets_report()
     if variants:
