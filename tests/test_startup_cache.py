@@ -200,3 +200,12 @@ def test_an_altered_lexicon_entry_is_not_served(cache_dir: Path) -> None:
     assert uncached_load() == compiled
     rewrite_entry(entry, {"entries": [], "raw": {"x": "missing"}})
     assert uncached_load() == compiled
+
+
+def test_the_lexicon_is_read_as_a_resource_when_not_beside_the_module(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # As from a zip file: the path beside the module does not exist.
+    on_disk = lexicon._read_resource(lexicon.LEXICON_RESOURCE)
+    monkeypatch.setattr(lexicon, "__file__", str(tmp_path / "nowhere" / "lexicon.py"))
+    assert lexicon._read_resource(lexicon.LEXICON_RESOURCE) == on_disk

@@ -25,6 +25,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -475,6 +476,17 @@ def _lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
     )
 
 
+def _read_resource(name: str) -> str:
+    """A data file of the package: read beside this module when the package is on disk (as
+    installed), else through importlib.resources (from a zip), whose import costs start-up."""
+    try:
+        return Path(__file__).with_name(name).read_text(encoding="utf-8")
+    except OSError:
+        from importlib.resources import files
+
+        return files("aliasres").joinpath(name).read_text(encoding="utf-8")
+
+
 LEXICON_CODE_PARTS: Final = ("lexicon.py", "fold.py", "translit.py", "arabic.py")
 """The modules that compile the lexicon: a cached compiled lexicon is only valid for them."""
 
@@ -486,9 +498,7 @@ def load_lexicon() -> Lexicon:
     Compiling folds every spelling, most of a first query's time, so the compiled lexicon is
     cached, keyed by the YAML, the code that compiles it and the Unicode version it folds with.
     """
-    from importlib.resources import files  # here, not at the top: importing it costs start-up
-
-    text = files("aliasres").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
+    text = _read_resource(LEXICON_RESOURCE)
     key = f"{unicodedata.unidata_version}\0{text}"
     cached = cache.read("lexicon", key, code=LEXICON_CODE_PARTS)
     if cached is not None:
