@@ -105,7 +105,7 @@ class CandidateIndex:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        lists: dict[str, list[int]] = defaultdict(list)
+        lists: dict[str, array.array[int]] = {}  # arrays, not lists: no int objects to collect
         group_of = array.array("i")
         records = bytearray()
         record_ends = array.array("q")
@@ -129,7 +129,9 @@ class CandidateIndex:
                     name_tokens.append(found[0])
                     keys += found[1]
                 for key in itertools.chain(keys, _form_keys(name)):
-                    postings = lists[key]
+                    postings = lists.get(key)
+                    if postings is None:
+                        postings = lists[key] = array.array("i")
                     if not postings or postings[-1] != name_id:
                         postings.append(name_id)
                 start = token_ends[-1] if token_ends else 0
@@ -141,7 +143,10 @@ class CandidateIndex:
         self._keys = {key: number for number, key in enumerate(lists)}
         ends = itertools.accumulate(len(ids) for ids in lists.values())
         self._ends = memoryview(array.array("q", ends))
-        self._postings = memoryview(array.array("i", itertools.chain.from_iterable(lists.values())))
+        postings = array.array("i")
+        for ids in lists.values():
+            postings.extend(ids)
+        self._postings = memoryview(postings)
         del lists
         self._idf = memoryview(array.array("d", self._rarities()))
         self._unseen_idf = math.log(1.0 + max(len(registry), 1))
