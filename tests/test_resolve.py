@@ -6,6 +6,8 @@ import pytest
 
 import aliasres
 from aliasres import Decision, Registry, Resolver
+from aliasres.resolve import MATCH_BAND, REVIEW_BAND
+from aliasres.score import DERIVED_ACRONYM, EXACT_ACRONYM, PROBABLE_ACRONYM
 
 # A small registry with the look-alikes that matter, built in memory.
 SIBLINGS = Registry.from_names(
@@ -200,3 +202,6 @@ class TestThinEvidence:
     def test_a_registered_acronym_is_a_match(self) -> None:
         result = Resolver(self.REGISTRY).resolve("MUJAO")
         assert result.decision is Decision.MATCH
+
+    def test_initials_rank_between_the_review_and_the_match_bands(self) -> None:
+        assert REVIEW_BAND < PROBABLE_ACRONYM < DERIVED_ACRONYM < MATCH_BAND <= EXACT_ACRONYM

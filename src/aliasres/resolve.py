@@ -22,8 +22,9 @@ from aliasres.normalize import NormalizedName, Token, normalize
 from aliasres.registry import Registry
 from aliasres.score import Explanation, PreparedName, QueryScorer
 
-MATCH_BAND = 0.80
-"""A best candidate at or above this score, with no close rival, is a MATCH."""
+MATCH_BAND = 0.79
+"""A best candidate at or above this score, with no close rival, is a MATCH. Initials alone
+(``DERIVED_ACRONYM`` 0.78) stay just below it: they suggest a group, they do not name it."""
 REVIEW_BAND = 0.65
 """Candidates below this never make a decision AMBIGUOUS: they are too weak to be rivals."""
 RIVAL_MARGIN = 0.06
