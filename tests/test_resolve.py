@@ -6,7 +6,7 @@ import pytest
 
 import aliasres
 from aliasres import Decision, Registry, Resolver
-from aliasres.resolve import MATCH_BAND, REVIEW_BAND
+from aliasres.resolve import CLEAR_BAND, CLEAR_MARGIN, MATCH_BAND, REVIEW_BAND
 from aliasres.score import DERIVED_ACRONYM, EXACT_ACRONYM, PROBABLE_ACRONYM
 
 # A small registry with the look-alikes that matter, built in memory.
@@ -205,3 +205,34 @@ class TestThinEvidence:
 
     def test_initials_rank_between_the_review_and_the_match_bands(self) -> None:
         assert REVIEW_BAND < PROBABLE_ACRONYM < DERIVED_ACRONYM < MATCH_BAND <= EXACT_ACRONYM
+
+
+class TestClearLead:
+    """Below the match band, a candidate far ahead of every other group is still a match."""
+
+    QUERY = "Tariq Gidar Afridi Group"
+
+    def resolve(self, other: str) -> aliasres.Result:
+        names = {"tariq-gidar": ["Tariq Gidar Group"], "other": [other]}
+        return Resolver(Registry.from_names(names)).resolve(self.QUERY)
+
+    def test_a_clear_lead_below_the_match_band_is_a_match(self) -> None:
+        result = self.resolve("Tariq Group")
+        assert result.best is not None
+        assert CLEAR_BAND <= result.best.score < MATCH_BAND
+        assert result.decision is Decision.MATCH
+        assert result.best.group.id == "tariq-gidar"
+
+    def test_a_runner_up_within_the_clear_margin_leaves_no_match(self) -> None:
+        result = self.resolve("Gidar Afridi Tribe")
+        assert result.best is not None
+        assert result.best.score < MATCH_BAND
+        assert result.candidates[1].score > result.best.score - CLEAR_MARGIN
+        assert result.decision is Decision.NO_MATCH
+
+    def test_initials_alone_never_match_however_clear(self) -> None:
+        names = {"wafa": ["Wafa Humanitarian Organization"], "other": ["Ansar Bank"]}
+        result = Resolver(Registry.from_names(names)).resolve("WHO")
+        assert result.best is not None
+        assert result.best.score >= CLEAR_BAND
+        assert result.decision is Decision.NO_MATCH

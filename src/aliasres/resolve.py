@@ -29,6 +29,11 @@ REVIEW_BAND = 0.65
 """Candidates below this never make a decision AMBIGUOUS: they are too weak to be rivals."""
 RIVAL_MARGIN = 0.06
 """A different group scoring within this margin of the best makes the decision AMBIGUOUS."""
+CLEAR_BAND = 0.75
+"""Below ``MATCH_BAND``, a best candidate at or above this score is still a MATCH when it is
+clear of every other group by ``CLEAR_MARGIN``: being far ahead is evidence too. Not for an
+acronym-shaped query, whose initials alone suggest a group but never name it."""
+CLEAR_MARGIN = 0.2
 
 
 PRESCORE_MARGIN = 0.3
@@ -230,7 +235,13 @@ class Resolver:
         )
         if rivals:
             return Result(name, Decision.AMBIGUOUS, shown, query, country, rivals=rivals)
-        decision = Decision.MATCH if top.score >= MATCH_BAND else Decision.NO_MATCH
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        clear = (
+            top.score >= CLEAR_BAND
+            and runner_up <= top.score - CLEAR_MARGIN
+            and scorer.acronym is None
+        )
+        decision = Decision.MATCH if top.score >= MATCH_BAND or clear else Decision.NO_MATCH
         return Result(name, decision, shown, query, country)
 
     def _can_rival(self, query: NormalizedName, top: _Scored, other: _Scored) -> bool:
