@@ -602,6 +602,10 @@ def _form_keys(name: NormalizedName) -> Iterable[str]:
         yield f"d:{acronym}"
 
 
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every record: ``json.dumps`` with options builds a new one per call."""
+
+
 def _record_of(entry: IndexedName, tokens: Sequence[int]) -> bytes:
     """A registry name as one compact JSON record: text, alias kind and normal form, with its
     tokens as numbers in the index's token table."""
@@ -617,7 +621,7 @@ def _record_of(entry: IndexedName, tokens: Sequence[int]) -> bytes:
         name.script,
         name.trace,
     ]
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _RECORD_ENCODER.encode(record).encode("utf-8")
 
 
 def _token_to_data(token: Token) -> list[Any]:

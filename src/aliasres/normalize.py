@@ -90,7 +90,7 @@ SCRIPT_MAJORITY: Final = 0.9
 """Share of letters one script needs for :attr:`NormalizedName.script` to name it."""
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # tokens are dictionary keys wherever names are indexed
 class Token:
     """One content word of a name (function words are not tokens)."""
 
