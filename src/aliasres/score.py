@@ -221,7 +221,6 @@ class QueryScorer:
         self.query = query
         self.country = country
         self.acronym = acronym_probe(query.name)
-        self._one_word = sum(t.kind is not TokenKind.GENERIC for t in query.name.tokens) == 1
         self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
 
     def _row(self, token: Token) -> tuple[tuple[int, float, str], ...]:
@@ -372,11 +371,11 @@ class QueryScorer:
                     matched.append((i, j, similarity, rule))
         earned = 0.0
         total = (sum(q_weights) + sum(n_weights)) / 2.0
+        one_word = len(q_tokens) == 1
         for i, j, similarity, rule in matched:
-            if self._one_word and rule in SOUND_RULES:
-                # A query of one word (generic words aside) has no context to vouch for a
-                # sound-alike (Hedi ~ Hadid, Hoda Trading ~ al-Hadid, Memri ~ Meamar), so the
-                # spelling itself must be close.
+            if one_word and rule in SOUND_RULES:
+                # A one-word query has no context to vouch for a sound-alike (Hedi ~ Hadid,
+                # Memri ~ Meamar), so the spelling itself must be close.
                 similarity = min(similarity, fuzz.ratio(q_tokens[i].text, n_tokens[j].text) / 100)
             weight = (q_weights[i] + n_weights[j]) / 2.0
             earned += similarity * weight
