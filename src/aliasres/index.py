@@ -16,7 +16,7 @@ import contextlib
 import functools
 import hashlib
 import heapq
-import importlib.resources
+import importlib
 import itertools
 import json
 import math
@@ -721,6 +721,11 @@ def _entries_of(
 def code_fingerprint() -> str:
     """A hash of the code and data a saved index depends on (the normaliser, its lexicon and
     this module): a saved index is only valid for the code that wrote it."""
+    on_disk = cache.code_fingerprint(*INDEX_CODE_PARTS)
+    if on_disk is not None:
+        return on_disk
+    import importlib.resources  # a package not on disk (in a zip): read through its loader
+
     digest = hashlib.sha256()
     package = importlib.resources.files("aliasres")
     for part in INDEX_CODE_PARTS:
