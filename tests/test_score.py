@@ -81,6 +81,7 @@ class TestWordsOfOtherLanguages:
             ("Wakala", "Agency"),  # Arabic
             ("Masjid", "Mosque"),  # Arabic
             ("Timur", "Eastern"),  # Indonesian and Malay
+            ("Idhaa", "Radio"),  # Arabic
         ],
     )
     def test_a_word_pairs_with_its_translation(self, word: str, translation: str) -> None:
