@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,19 @@ def _answer(result: Result) -> tuple[object, ...]:
     assert result.best is not None
     rivals = [(c.group.id, c.score) for c in result.rivals]
     return result.decision, result.best.group.id, result.best.score, rivals
+
+
+def test_threads_share_a_resolver_on_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numpy path works in scratch arrays kept between queries, one pair per thread: many
+    threads resolving at once get what one thread gets."""
+    monkeypatch.setattr(aliasres.index, "LONG_POSTINGS", 0)
+    resolver = Resolver(Registry.load())
+    names = _names()
+    alone = [_outcome(r) for r in resolver.resolve_many(names)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda name: _outcome(resolver.resolve(name)), names * 2))
+    assert together == alone * 2
+
+
+def _outcome(result: Result) -> tuple[object, ...]:
+    return result.decision, [(c.group.id, c.score) for c in result.candidates]

@@ -23,6 +23,7 @@ import math
 import mmap
 import os
 import sys
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -50,7 +51,7 @@ NAMES_PER_GROUP = 2
 USEFUL_PRESCORE = 0.5
 """Names that share only common words with a query (pre-score below this at best) are not
 gathered from a common key's long list: they can't come near a decision."""
-LONG_POSTINGS = 20_000
+LONG_POSTINGS = 2_000
 """A query that touches a key on more names than this gathers its candidates with numpy
 (imported then): Python loops over such lists cost milliseconds each."""
 SELECTION_POOL_FACTOR = 8
@@ -187,6 +188,7 @@ class CandidateIndex:
         self._tokens: dict[int, Token] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._deletion_index: dict[str, list[str]] | None = None
+        self._buffers = threading.local()  # the numpy path's scratch arrays, per thread
 
     def __len__(self) -> int:
         """How many registry names are indexed."""
@@ -534,47 +536,60 @@ class CandidateIndex:
         sharing a key is counted (no bound is needed to keep it fast). Returns the best
         ``pool`` names sorted, and a function giving the others sorted, if there are any."""
         np = importlib.import_module("numpy")  # only large registries have such long lists
-        shared = np.zeros(len(self))
-        for token, keys, _ in keyed:
-            lists = [
-                (np.frombuffer(self.postings(key), dtype=np.int32), token.weight * rarity)
-                for key, rarity in keys
-            ]
-            if not lists:
-                continue
-            if len(lists) == 1:
-                ids, weight = lists[0]
-                shared[ids] += weight
-                continue
-            ids = np.concatenate([found for found, _ in lists])
-            weights = np.concatenate([np.full(len(found), w) for found, w in lists])
-            order = np.lexsort((-weights, ids))  # by name, heaviest key first
-            ids, weights = ids[order], weights[order]
-            first = np.ones(len(ids), dtype=bool)
-            first[1:] = ids[1:] != ids[:-1]
-            shared[ids[first]] += weights[first]
-        found = np.flatnonzero(shared)
+        shared, heaviest = self._scratch(np)
+        touched = []  # every name written in the buffers (to clear them)
+        found = []  # the names found, each once
+        try:
+            for token, keys, _ in keyed:
+                names = []  # the names this token is on, each once
+                for key, rarity in keys:
+                    weight = token.weight * rarity
+                    ids = np.frombuffer(self.postings(key), dtype=np.int32)
+                    if weight > 0.0 and len(ids):
+                        names.append(ids[heaviest[ids] == 0.0])
+                        touched.append(names[-1])
+                        heaviest[ids] = np.maximum(heaviest[ids], weight)  # a token counts once
+                if not names:
+                    continue
+                ids = np.concatenate(names)
+                found.append(ids[shared[ids] == 0.0])
+                shared[ids] += heaviest[ids]
+                heaviest[ids] = 0.0
+            ids = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+            weights = shared[ids]
+        finally:
+            for names in touched:  # leave the buffers zero for the next query
+                shared[names] = heaviest[names] = 0.0
         if exact:
-            found = found[~np.isin(found, np.fromiter(exact, dtype=np.int64))]
-        weights = shared[found]
+            kept = ~np.isin(ids, np.fromiter(exact, dtype=np.int64))
+            ids, weights = ids[kept], weights[kept]
         useful = weights >= USEFUL_PRESCORE * query_weight / 2.0
         group_of = np.frombuffer(self._group_of, dtype=np.int32)
-        if not useful.all() and len(np.unique(group_of[found[useful]])) >= limit:
-            found, weights = found[useful], weights[useful]
+        if not useful.all() and len(np.unique(group_of[ids[useful]])) >= limit:
+            ids, weights = ids[useful], weights[useful]
         total_weight = np.frombuffer(self._total_weight, dtype=np.float64)
-        negated = -2.0 * weights / (query_weight + total_weight[found])
-        if len(found) > pool:
+        negated = -2.0 * weights / (query_weight + total_weight[ids])
+        if len(ids) > pool:
             cut = np.partition(negated, pool - 1)[pool - 1]
             best = negated <= cut  # the best ``pool`` names, and any tied with the last
         else:
-            best = np.ones(len(found), dtype=bool)
+            best = np.ones(len(ids), dtype=bool)
 
         def ordered(chosen: Any) -> list[tuple[float, int]]:
-            ids, values = found[chosen], negated[chosen]
-            order = np.lexsort((ids, values))
-            return list(zip(values[order].tolist(), ids[order].tolist(), strict=True))
+            names, values = ids[chosen], negated[chosen]
+            order = np.lexsort((names, values))
+            return list(zip(values[order].tolist(), names[order].tolist(), strict=True))
 
         return ordered(best), None if best.all() else (lambda: ordered(~best))
+
+    def _scratch(self, np: Any) -> tuple[Any, Any]:
+        """Two arrays of zeros with a slot per name, kept for this thread's next queries:
+        allocating (and page-faulting) them for each query would cost more than a short
+        list's work. Whoever uses them leaves them zero."""
+        arrays = getattr(self._buffers, "arrays", None)
+        if arrays is None:
+            arrays = self._buffers.arrays = (np.zeros(len(self)), np.zeros(len(self)))
+        return arrays
 
     def _select(self, ranked: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
         """The best names of ``ranked`` (negated pre-score, name id), ``NAMES_PER_GROUP`` at
