@@ -536,30 +536,33 @@ class CandidateIndex:
         sharing a key is counted (no bound is needed to keep it fast). Returns the best
         ``pool`` names sorted, and a function giving the others sorted, if there are any."""
         np = importlib.import_module("numpy")  # only large registries have such long lists
-        shared, heaviest = self._scratch(np)
-        touched = []  # every name written in the buffers (to clear them)
-        found = []  # the names found, each once
+        shared, seen = self._scratch(np)
+        found: list[Any] = []  # the names found, each once
+        marked: list[Any] = []  # the names the current token has counted for
         try:
             for token, keys, _ in keyed:
-                names = []  # the names this token is on, each once
-                for key, rarity in keys:
-                    weight = token.weight * rarity
+                lists = sorted(((token.weight * rarity, key) for key, rarity in keys), reverse=True)
+                for number, (weight, key) in enumerate(lists):
+                    if weight <= 0.0:
+                        break  # nor do the keys after it weigh anything
                     ids = np.frombuffer(self.postings(key), dtype=np.int32)
-                    if weight > 0.0 and len(ids):
-                        names.append(ids[heaviest[ids] == 0.0])
-                        touched.append(names[-1])
-                        heaviest[ids] = np.maximum(heaviest[ids], weight)  # a token counts once
-                if not names:
-                    continue
-                ids = np.concatenate(names)
-                found.append(ids[shared[ids] == 0.0])
-                shared[ids] += heaviest[ids]
-                heaviest[ids] = 0.0
+                    if number:  # a token counts once for a name, at its heaviest key
+                        ids = ids[seen[ids] == 0.0]
+                    if number < len(lists) - 1:
+                        seen[ids] = 1.0
+                        marked.append(ids)
+                    found.append(ids[shared[ids] == 0.0])
+                    shared[ids] += weight
+                for ids in marked:
+                    seen[ids] = 0.0
+                marked.clear()
             ids = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
             weights = shared[ids]
-        finally:
-            for names in touched:  # leave the buffers zero for the next query
-                shared[names] = heaviest[names] = 0.0
+        finally:  # leave the scratch arrays zero for the next query
+            for names in found:
+                shared[names] = 0.0
+            for names in marked:
+                seen[names] = 0.0
         if exact:
             kept = ~np.isin(ids, np.fromiter(exact, dtype=np.int64))
             ids, weights = ids[kept], weights[kept]
