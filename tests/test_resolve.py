@@ -236,3 +236,26 @@ class TestClearLead:
         assert result.best is not None
         assert result.best.score >= CLEAR_BAND
         assert result.decision is Decision.NO_MATCH
+
+
+class TestSpelledAcronyms:
+    """A name carrying an acronym that the query spells out in words is ranked, even when the
+    group's other names look closer before scoring."""
+
+    def test_the_name_with_the_acronym_is_scored_and_wins(self) -> None:
+        registry = Registry.from_names(
+            {
+                "isis-sinai": [
+                    "ISIS-Sinai Province",
+                    "Islamic State-Sinai Province",
+                    "Sinai Province",
+                ],
+                "isil": ["Islamic State of Iraq and the Levant"],
+            },
+            countries={"isis-sinai": ["EG"], "isil": ["IQ", "SY"]},
+        )
+        result = Resolver(registry).resolve("Islamic State of Iraq and the Sham - Sinai Province")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "isis-sinai"
+        assert result.best.matched_alias == "ISIS-Sinai Province"
