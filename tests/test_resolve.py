@@ -259,3 +259,15 @@ class TestSpelledAcronyms:
         assert result.best is not None
         assert result.best.group.id == "isis-sinai"
         assert result.best.matched_alias == "ISIS-Sinai Province"
+
+    def test_a_registered_acronym_that_all_the_words_spell_is_scored(self) -> None:
+        registry = Registry.from_names(
+            {
+                "isis-philippines": ["ISIS-Philippines", "ISP"],
+                "isil": ["Islamic State of Iraq and the Levant", "Islamic State"],
+            }
+        )
+        result = Resolver(registry).resolve("Islamic State in the Philippines")
+        assert result.best is not None
+        assert result.best.group.id == "isis-philippines"
+        assert result.best.matched_alias == "ISP"

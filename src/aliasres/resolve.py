@@ -219,8 +219,9 @@ class Resolver:
     def _spelled_acronym_names(self, query: NormalizedName, proposed: set[int]) -> list[int]:
         """Names that carry an acronym a run of the query's words spells out, and the query's
         rarest other word: Real IRA for "Real Irish Republican Army", ISIS-Sinai Province for
-        "Islamic State of Iraq and the Sham - Sinai Province". The index's pre-score cannot see
-        such an agreement, so it may not propose them."""
+        "Islamic State of Iraq and the Sham - Sinai Province"; or that are the acronym all the
+        query's words spell (ISP for "Islamic State in the Philippines"). The index's pre-score
+        cannot see such an agreement, so it may not propose them."""
         tokens = query.tokens
         initials = ["" if t.key.startswith(ACRONYM_KEY_PREFIX) else t.text[:1] for t in tokens]
         found: list[int] = []
@@ -241,6 +242,10 @@ class Resolver:
                     shortest: Sequence[int] = min(others, key=len)
                     rarest = set(shortest)
                     found += [n for n in names if n in rarest and n not in proposed]
+        letters = "".join(initials).upper()
+        if SPELLED_ACRONYM_MIN <= len(letters) == len(tokens) <= SPELLED_ACRONYM_MAX:
+            # All the query's words: names that are just this acronym, if registered as one.
+            found += [n for n in self.index.postings(f"a:{letters}") if n not in proposed]
         return list(dict.fromkeys(found))
 
     def _candidate(self, scorer: QueryScorer, scored: _Scored) -> Candidate:
