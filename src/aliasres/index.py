@@ -67,10 +67,23 @@ DECODED_NAMES_CACHE = 100_000
 """How many registry names stay decoded (with their scoring form) between queries."""
 
 INDEX_MAGIC = b"aliasres-index\n"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 HEADER_MAX_BYTES = 1 << 16
-ARRAY_SECTIONS = ("group_of", "ends", "postings", "idf", "total_weight", "record_ends")
+ARRAY_SECTIONS = (
+    "group_of",
+    "ends",
+    "postings",
+    "idf",
+    "total_weight",
+    "record_ends",
+    "form_hashes",
+    "form_numbers",
+)
 """The flat arrays of an index, saved as they are in memory."""
+FORM_KEY_PREFIXES = ("f:", "a:", "d:")
+"""Keys of whole names (folded form, acronyms): about one per name, each on few names. They
+are found through sorted 64-bit hashes rather than a dictionary, which would cost most of the
+time to load a large saved index."""
 
 
 KeyedToken = tuple[Token, list[tuple[str, float]], float]
@@ -141,7 +154,16 @@ class CandidateIndex:
                 record_ends.append(len(records))
         # The arrays are read through memoryviews, as a loaded index's are: slices are views.
         self._group_of = memoryview(group_of)
-        self._keys = {key: number for number, key in enumerate(lists)}
+        self._keys: dict[str, int] = {}  # token keys; the keys of whole names are hashed
+        hashed: list[tuple[int, int]] = []
+        for number, key in enumerate(lists):
+            if key.startswith(FORM_KEY_PREFIXES):
+                hashed.append((_key_hash(key), number))
+            else:
+                self._keys[key] = number
+        hashed.sort()
+        self._form_hashes = memoryview(array.array("q", (value for value, _ in hashed)))
+        self._form_numbers = memoryview(array.array("i", (number for _, number in hashed)))
         ends = itertools.accumulate(len(ids) for ids in lists.values())
         self._ends = memoryview(array.array("q", ends))
         postings = array.array("i")
@@ -207,18 +229,28 @@ class CandidateIndex:
         """The names (ids, ascending) posted under ``key``: a token key (``k:XLF``,
         ``c:khilafa``), a folded form (``f:jund khilafa``) or an acronym (``a:AQIM`` registered,
         ``d:AQIM`` derived from initials). Empty for a key no name has."""
-        number = self._keys.get(key)
+        number = self._number(key)
         if number is None:
             return ()
         return self._postings[self._ends[number - 1] if number else 0 : self._ends[number]]
 
     def __contains__(self, key: str) -> bool:
-        return key in self._keys
+        return self._number(key) is not None
 
     def rarity(self, key: str) -> float | None:
         """The idf of a key, None for a key no registry name has."""
-        number = self._keys.get(key)
+        number = self._number(key)
         return None if number is None else self._idf[number]
+
+    def _number(self, key: str) -> int | None:
+        """The position of ``key`` in the index's arrays, None for a key no name has."""
+        if not key.startswith(FORM_KEY_PREFIXES):
+            return self._keys.get(key)
+        wanted = _key_hash(key)
+        at = bisect.bisect_left(self._form_hashes, wanted)
+        if at < len(self._form_hashes) and self._form_hashes[at] == wanted:
+            return self._form_numbers[at]
+        return None
 
     def group_of(self, name_id: int) -> int:
         """The position in ``registry.groups`` of the group a name belongs to."""
@@ -287,7 +319,7 @@ class CandidateIndex:
         arrays = {name: memoryview(getattr(self, f"_{name}")) for name in ARRAY_SECTIONS}
         sections: dict[str, bytes | memoryview] = {**arrays, "records": self._records}
         for name, value in (
-            ("keys", list(self._keys)),
+            ("keys", self._keys),
             ("tokens", self._token_data),
             ("vocabulary", self._vocabulary),
         ):
@@ -361,8 +393,7 @@ class CandidateIndex:
         for name in ARRAY_SECTIONS:
             setattr(index, f"_{name}", sections[name].cast(header["types"][name]))
         index._records = sections["records"]
-        keys = json.loads(sections["keys"].tobytes())
-        index._keys = {key: number for number, key in enumerate(keys)}
+        index._keys = json.loads(sections["keys"].tobytes())
         index._token_data = json.loads(sections["tokens"].tobytes())
         index._vocabulary = json.loads(sections["vocabulary"].tobytes())
         index._reset_caches()
@@ -652,6 +683,12 @@ def _token_to_data(token: Token) -> list[Any]:
         token.concept,
         token.alt_readings,
     ]
+
+
+def _key_hash(key: str) -> int:
+    """A 64-bit hash of a key that is the same in every process (unlike ``hash``)."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def _aligned(offset: int) -> int:
