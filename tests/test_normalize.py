@@ -83,10 +83,12 @@ class TestContract:
         with pytest.raises(TypeError, match="got NoneType"):
             normalize(None)  # type: ignore[arg-type]
 
-    @pytest.mark.parametrize("text", ["Nنآ", "NءN", "ash الشام"])
+    @pytest.mark.parametrize("text", ["Nنآ", "NءN", "ash الشام", "رٺ:ڑٮ", "آدD0"])
     def test_mixed_scripts_normalise_to_a_fixed_point(self, text: str) -> None:
-        """A sun letter before an Arabic word is compared with the word's transliteration, and
-        a word that leaves no token (a lone hamza) is skipped, as a second pass sees them."""
+        """A sun letter before an Arabic word is compared with the word's transliteration, a
+        word that leaves no token (a lone hamza) is skipped, and an Arabic word whose
+        transliteration is an assimilated article (آد: ad before d) is one, as a second pass
+        sees them."""
         folded = normalize(text).folded
         assert normalize(folded).folded == folded
 

@@ -597,18 +597,23 @@ def _words(
     following: list[str | None] | None = None
     for index, raw in enumerate(raws):
         script = scripts[index] if scripts is not None else "latin"
-        if script == "arabic":
-            words.append(_arabic_word(raw))
-        elif (
-            len(raw) <= 4
+        # An Arabic-script word is read as the sun-letter rule would read its transliteration
+        # (what normalising the folded form again sees): آد before D... is ad-, an article.
+        latin = _latin_form(raw) if script == "arabic" else raw
+        if (
+            latin is not None
+            and len(latin) <= 4
             and index < last
-            and raw not in lexicon.raw
+            and latin not in lexicon.raw
+            and (script != "arabic" or len(_arabic_word(raw).tokens) == 1)
             and assimilated_article(
-                raw,
+                latin,
                 _latin_form((following or (following := _next_contents(raws, lexicon)))[index]),
             )
         ):
-            words.append(_sun_article_word(raw))
+            words.append(_sun_article_word(latin))
+        elif script == "arabic":
+            words.append(_arabic_word(raw))
         elif raw in cased and acr.is_acronym_token(
             cased[raw], lexicon.acronyms, _is_word(lexicon), shouting=shouting
         ):
