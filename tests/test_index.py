@@ -10,6 +10,7 @@ import yaml
 
 import aliasres.index
 from aliasres import Decision, Registry, Resolver, Result
+from aliasres.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
 
@@ -63,3 +64,29 @@ def test_threads_share_a_resolver_on_the_numpy_path(monkeypatch: pytest.MonkeyPa
 
 def _outcome(result: Result) -> tuple[object, ...]:
     return result.decision, [(c.group.id, c.score) for c in result.candidates]
+
+
+def _first_proposed(registry: Registry, query: str) -> tuple[str, float]:
+    index = Resolver(registry).index
+    name_id, prescore = index.candidates(normalize(query))[0]
+    return index.entry(name_id)[0].text, prescore
+
+
+def test_a_name_whose_acronym_the_query_spells_out_is_proposed_first() -> None:
+    """The query "Real Irish Republican Army" shares only "real" with "Real IRA", as with many
+    other names; the initials of its other words spell IRA, so the index proposes Real IRA
+    above any name found through shared keys."""
+    names = {"real-ira": ["Real IRA"]}
+    names |= {f"real-{word}": [f"Real {word} Army"] for word in ("Irish", "Red", "Iron", "Royal")}
+    text, prescore = _first_proposed(Registry.from_names(names), "Real Irish Republican Army")
+    assert text == "Real IRA"
+    assert prescore > 1.0  # above any estimate from shared keys (at most 1)
+
+
+def test_a_registered_acronym_that_all_the_query_words_spell_is_proposed() -> None:
+    registry = Registry.from_names(
+        {"isp": ["IS Philippines", "ISP"], "state": ["Islamic State Support Network"]}
+    )
+    text, prescore = _first_proposed(registry, "Islamic State in the Philippines")
+    assert text in {"ISP", "IS Philippines"}
+    assert prescore > 1.0

@@ -36,7 +36,7 @@ from aliasres import cache
 from aliasres.atomic import atomic_binary_file
 from aliasres.errors import IndexFileError
 from aliasres.model import AliasKind, Group
-from aliasres.normalize import NormalizedName, Token, TokenKind, normalize
+from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind, normalize
 from aliasres.registry import Registry
 from aliasres.score import PreparedName, acronym_probe
 
@@ -65,6 +65,13 @@ SIMILAR_TOKENS_CACHE = 50_000
 """How many unknown query tokens keep their fuzzy vocabulary look-up."""
 DECODED_NAMES_CACHE = 100_000
 """How many registry names stay decoded (with their scoring form) between queries."""
+SPELLED_ACRONYM_MIN = 3
+SPELLED_ACRONYM_MAX = 6
+"""Runs of this many consecutive query words are looked up as the acronym their initials
+spell (Irish Republican Army: IRA); shorter runs spell too many acronyms by chance."""
+SPELLED_ACRONYM_PRESCORE = 1.2
+"""Pre-score of a name carrying an acronym that the query's words spell out: above any
+estimate (at most 1), below the same folded form or acronym."""
 
 INDEX_MAGIC = b"aliasres-index\n"
 INDEX_FORMAT = 3
@@ -210,6 +217,7 @@ class CandidateIndex:
         self._tokens: dict[int, Token] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._deletion_index: dict[str, list[str]] | None = None
+        self._acronyms: dict[str, tuple[str, ...]] | None = None
         self._buffers = threading.local()  # the numpy path's scratch arrays, per thread
 
     def __len__(self) -> int:
@@ -487,8 +495,9 @@ class CandidateIndex:
             keys = self._keys_of(token)
             keyed.append((token, keys, token.weight * max((r for _, r in keys), default=0.0)))
         keyed.sort(key=lambda item: -item[2])
-        # Same folded form, then a registered acronym, then initials: above any estimate.
-        exact: dict[int, float] = {}
+        # Same folded form, then a registered acronym, then initials, then an acronym the
+        # query spells out: above any estimate.
+        exact = dict.fromkeys(self._spelled_acronym_names(query), SPELLED_ACRONYM_PRESCORE)
         probe = acronym_probe(query)
         if probe is not None:
             exact.update(dict.fromkeys(self.postings(f"d:{probe[0]}"), 1.5))
@@ -509,6 +518,49 @@ class CandidateIndex:
             if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
                 return chosen
         return self._select(sorted(ranked), limit)
+
+    def _spelled_acronym_names(self, query: NormalizedName) -> list[int]:
+        """Names that carry an acronym a run of the query's words spells out, and the query's
+        rarest other word: Real IRA for "Real Irish Republican Army", ISIS-Sinai Province for
+        "Islamic State of Iraq and the Sham - Sinai Province"; or that are the acronym all the
+        query's words spell (ISP for "Islamic State in the Philippines"). Shared keys cannot
+        show such an agreement, so the estimates would not find them."""
+        tokens = query.tokens
+        initials = ["" if t.key.startswith(ACRONYM_KEY_PREFIX) else t.text[:1] for t in tokens]
+        acronyms = self._acronym_identities()
+        found: list[int] = []
+        for size in range(SPELLED_ACRONYM_MIN, min(SPELLED_ACRONYM_MAX, len(tokens) - 1) + 1):
+            for start in range(len(tokens) - size + 1):
+                letters = "".join(initials[start : start + size]).upper()
+                identities = acronyms.get(letters, ()) if len(letters) == size else ()
+                names = {n for identity in identities for n in self.postings(identity)}
+                if not names:
+                    continue
+                others: list[Sequence[int]] = [
+                    postings
+                    for i, token in enumerate(tokens)
+                    if not start <= i < start + size and (postings := self.postings(token.identity))
+                ]
+                if others:
+                    rarest: Sequence[int] = min(others, key=len)
+                    found += sorted(names.intersection(rarest))
+        letters = "".join(initials).upper()
+        if SPELLED_ACRONYM_MIN <= len(letters) == len(tokens) <= SPELLED_ACRONYM_MAX:
+            # All the query's words: names that are just this acronym, if registered as one.
+            found += self.postings(f"a:{letters}")
+        return list(dict.fromkeys(found))
+
+    def _acronym_identities(self) -> dict[str, tuple[str, ...]]:
+        """The identities of the registry's acronym tokens by their letters (IRA: ``k:#IRA``;
+        ISIS: ``c:isis``), gathered from the token table on first use."""
+        if self._acronyms is None:
+            found: dict[str, dict[str, None]] = defaultdict(dict)
+            for number, data in enumerate(self._token_data):
+                key = data[1]
+                if key.startswith(ACRONYM_KEY_PREFIX):
+                    found[key[len(ACRONYM_KEY_PREFIX) :]][self._token(number).identity] = None
+            self._acronyms = {letters: tuple(ids) for letters, ids in found.items()}
+        return self._acronyms
 
     def _estimates(
         self,

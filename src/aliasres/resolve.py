@@ -18,7 +18,7 @@ import attrs
 
 from aliasres.index import MAX_CANDIDATES, CandidateIndex
 from aliasres.model import Group
-from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, normalize
+from aliasres.normalize import NormalizedName, Token, normalize
 from aliasres.registry import Registry
 from aliasres.score import Explanation, PreparedName, QueryScorer
 
@@ -41,12 +41,6 @@ PRESCORE_MARGIN = 0.3
 far: the pre-score (shared keys only) rarely underestimates a score by more than this."""
 EXPLAINED_MINIMUM = 3
 """Groups scored before ranking may stop early, so that rivals are always looked at."""
-ACRONYM_IDENTITIES_CACHE = 65_536
-"""How many spelled initials keep the acronym identity they normalise to."""
-SPELLED_ACRONYM_MIN = 3
-SPELLED_ACRONYM_MAX = 6
-"""Runs of this many consecutive query words are looked up as the acronym their initials
-spell (Irish Republican Army: IRA); shorter runs spell too many acronyms by chance."""
 
 
 class Decision(enum.Enum):
@@ -200,10 +194,7 @@ class Resolver:
         scorer = QueryScorer(PreparedName.of(query, self.index.weight), country)
         best: dict[int, _Scored] = {}
         top = 0.0
-        proposed = self.index.candidates(query, MAX_CANDIDATES)
-        first = proposed[0][1] if proposed else 1.0
-        spelled = self._spelled_acronym_names(query, {name_id for name_id, _ in proposed})
-        for name_id, prescore in [*((name_id, first) for name_id in spelled), *proposed]:
+        for name_id, prescore in self.index.candidates(query, MAX_CANDIDATES):
             if prescore < top - PRESCORE_MARGIN and len(best) >= EXPLAINED_MINIMUM:
                 break  # pre-scores only fall from here: nothing left can come near the best
             entry, prepared = self.index.entry(name_id)
@@ -215,38 +206,6 @@ class Resolver:
             top = max(top, score)
         ranked = sorted(best.values(), key=lambda scored: (-scored.score, scored.group.id))
         return scorer, [scored for scored in ranked if scored.score > 0.0]
-
-    def _spelled_acronym_names(self, query: NormalizedName, proposed: set[int]) -> list[int]:
-        """Names that carry an acronym a run of the query's words spells out, and the query's
-        rarest other word: Real IRA for "Real Irish Republican Army", ISIS-Sinai Province for
-        "Islamic State of Iraq and the Sham - Sinai Province"; or that are the acronym all the
-        query's words spell (ISP for "Islamic State in the Philippines"). The index's pre-score
-        cannot see such an agreement, so it may not propose them."""
-        tokens = query.tokens
-        initials = ["" if t.key.startswith(ACRONYM_KEY_PREFIX) else t.text[:1] for t in tokens]
-        found: list[int] = []
-        for size in range(SPELLED_ACRONYM_MIN, min(SPELLED_ACRONYM_MAX, len(tokens) - 1) + 1):
-            for start in range(len(tokens) - size + 1):
-                letters = "".join(initials[start : start + size]).upper()
-                identity = _acronym_identity(letters) if len(letters) == size else None
-                names = self.index.postings(identity) if identity is not None else ()
-                if not names:
-                    continue
-                others: list[Sequence[int]] = [
-                    postings
-                    for i, token in enumerate(tokens)
-                    if not start <= i < start + size
-                    and (postings := self.index.postings(token.identity))
-                ]
-                if others:
-                    shortest: Sequence[int] = min(others, key=len)
-                    rarest = set(shortest)
-                    found += [n for n in names if n in rarest and n not in proposed]
-        letters = "".join(initials).upper()
-        if SPELLED_ACRONYM_MIN <= len(letters) == len(tokens) <= SPELLED_ACRONYM_MAX:
-            # All the query's words: names that are just this acronym, if registered as one.
-            found += [n for n in self.index.postings(f"a:{letters}") if n not in proposed]
-        return list(dict.fromkeys(found))
 
     def _candidate(self, scorer: QueryScorer, scored: _Scored) -> Candidate:
         """A ranked group; the explanation of its score is computed if and when it is read."""
@@ -310,16 +269,6 @@ def _relation_pairs(registry: Registry) -> frozenset[tuple[str, str]]:
             pairs.add((group.id, relation.target))
             pairs.add((relation.target, group.id))
     return frozenset(pairs)
-
-
-@functools.lru_cache(maxsize=ACRONYM_IDENTITIES_CACHE)
-def _acronym_identity(letters: str) -> str | None:
-    """The matching identity of an acronym spelled ``letters`` (``k:#IRA``, ``c:isis``), if the
-    normaliser reads those letters as an acronym."""
-    tokens = normalize(letters).tokens
-    if len(tokens) == 1 and tokens[0].key.startswith(ACRONYM_KEY_PREFIX):
-        return tokens[0].identity
-    return None
 
 
 @functools.cache
