@@ -56,10 +56,9 @@ import aliasres
 from aliasres import Decision, Registry, Resolver
 from aliasres.cache import CACHE_DIR_VARIABLE
 from aliasres.importers.ofac import import_ofac, read_sdn
-from aliasres.index import token_keys
+from aliasres.index import looked_up_keys, posted_keys
 from aliasres.model import Group
-from aliasres.normalize import NormalizedName, clear_caches, normalize
-from aliasres.score import acronym_probe
+from aliasres.normalize import clear_caches, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OFAC = ROOT.parent / "shared" / "data" / "ofac"
@@ -113,14 +112,6 @@ def query_class(query: str, group: Group) -> str:
     return "translation" if own_concepts > own_texts else "variant"
 
 
-def _keys(name: NormalizedName) -> set[str]:
-    """The index keys of a name: its tokens' keys, its folded form and its acronyms."""
-    keys = {key for token in name.tokens for key in token_keys(token)}
-    keys.add(f"f:{name.folded}")
-    keys.update(f"a:{acronym}" for acronym in (name.acronym, *name.acronyms) if acronym)
-    return keys
-
-
 def key_reachable(
     registry: Registry,
     positives: list[tuple[str, str, str]],
@@ -131,13 +122,11 @@ def key_reachable(
     find the others (Sendero Luminoso for Shining Path, THE BASE for al-Qa'ida); only a near
     spelling of a known word or initials can, so this bounds candidate recall in practice."""
     group_keys = {
-        group.id: set().union(*map(_keys, map(normalize, group.names))) for group in registry
+        group.id: set().union(*map(posted_keys, map(normalize, group.names))) for group in registry
     }
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for query, group_id, klass in positives:
-        name = normalize(query)
-        probe = acronym_probe(name)
-        keys = _keys(name) | ({f"a:{probe[0]}"} if probe else set())
+        keys = looked_up_keys(normalize(query))
         reached = any(keys & group_keys[g] for g in accept(query, group_id))
         for tally in (counts[klass], counts["all"]):
             tally[0] += reached

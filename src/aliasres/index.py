@@ -703,6 +703,25 @@ def _form_keys(name: NormalizedName) -> Iterable[str]:
         yield f"d:{acronym}"
 
 
+def posted_keys(name: NormalizedName) -> set[str]:
+    """Every key a registry name is posted under."""
+    return {key for token in name.tokens for key in token_keys(token)}.union(_form_keys(name))
+
+
+def looked_up_keys(query: NormalizedName) -> set[str]:
+    """The keys a query looks up as they are: its tokens' keys, its folded form and, if it may
+    be an acronym, the acronym registered or derived. A registry name sharing none of them
+    can only be proposed through a near spelling of one of its words or initials the query
+    spells out."""
+    keys = {key for token in query.tokens for key in token_keys(token)}
+    if query.folded:
+        keys.add(f"f:{query.folded}")
+    probe = acronym_probe(query)
+    if probe is not None:
+        keys.update((f"a:{probe[0]}", f"d:{probe[0]}"))
+    return keys
+
+
 _RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 """One encoder for every record: ``json.dumps`` with options builds a new one per call."""
 
