@@ -128,6 +128,14 @@ class TestPlaceSpellings:
     def test_two_different_places_never_pair(self) -> None:
         assert pair_similarity(token("Tunisia"), token("Algeria")) == (0.0, "different-place")
 
+    def test_a_long_place_mistyped_by_one_letter_pairs_with_the_place(self) -> None:
+        similarity, rule = pair_similarity(token("Mozamkbique"), token("Mozambique"))
+        assert rule == "fuzzy"
+        assert similarity >= FUZZY_MIN
+
+    def test_a_short_place_does_not_pair_with_a_word_one_letter_longer(self) -> None:
+        assert pair_similarity(token("Malik"), token("Mali")) == (0.0, "different-place")
+
 
 class TestSoundAlikes:
     """Words that share a consonant skeleton pair as sound-alikes, if the skeleton says enough."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import attrs
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from aliasres.model import AliasKind, Group
 from aliasres.normalize import NormalizedName, Token, TokenKind
@@ -30,6 +31,8 @@ FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
 TRUNCATION = 0.7  # one word is the other cut short
 TRUNCATION_MIN_LETTERS = 3
+PLACE_TYPO_MIN_LETTERS = 6
+"""A place and a word one typo apart pair from this length (Mali is not Malik)."""
 SHORT_KEY_LETTERS = 1  # a key this short is no evidence on its own that two words sound alike
 
 SOUND_RULES = frozenset({"same-key", "alternate-reading", "fuzzy", "truncation"})
@@ -194,9 +197,14 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
 def _spells_place(left: Token, right: Token) -> bool:
     """A place pairs with a word the lexicon does not know only if the word is a spelling of
     it: one key under some reading and spelled nearly alike (Bahrania ~ Bahraini, Afrikia ~
-    Africa; Kanaan is not Kenya). Two different places never pair."""
+    Africa; Kanaan is not Kenya), or a long place name mistyped by one letter, which changes
+    its key (Mozamkbique). Two different places never pair."""
     if left.kind is TokenKind.COUNTRY and right.kind is TokenKind.COUNTRY:
         return False
+    if min(len(left.text), len(right.text)) >= PLACE_TYPO_MIN_LETTERS and (
+        OSA.distance(left.text, right.text, score_cutoff=1) <= 1
+    ):
+        return True
     return bool(left.keys & right.keys) and fuzz.ratio(left.text, right.text) >= 100 * FUZZY_MIN
 
 
