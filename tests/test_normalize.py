@@ -282,6 +282,11 @@ class TestIssueExamples:
             ("Acme Sdn Bhd", "k:AKM"),
             ("OOO Acme", "k:AKM"),
             ("Acme LLC", "k:AKM"),
+            ("Acme Limited Liability Company", "k:AKM"),
+            ("Closed Joint-Stock Company Acme", "k:AKM"),
+            ("Obshchestvo s Ogranichennoi Otvetstvennostyu Acme", "k:AKM"),  # Russian OOO
+            ("Aktsionernoe Obshchestvo Acme", "k:AKM"),  # Russian AO
+            ("Tovarystvo z Obmezhenoyu Vidpovidalnistyu 'Acme'", "k:AKM"),  # Ukrainian TOV
         ],
     )
     def test_legal_forms_are_generic(self, name: str, core: str) -> None:
@@ -328,6 +333,13 @@ class TestEuropeanWords:
     def test_listed_words_do_not_reach_arabic_words(self) -> None:
         """anchor is not anshor (a spelling of ansar), all is not the article."""
         assert normalize("Anchor All Four").key == "k:ANCR k:AL k:FR"
+
+    def test_listed_words_still_spell_phrases(self) -> None:
+        """A word of the list (obshchestvo) is shown as written, yet it is still a word of a
+        lexicon phrase: the Russian legal form spelled out is one token."""
+        (token,) = normalize("Obshchestvo s Ogranichennoy Otvetstvennostyu").tokens
+        assert token.concept == "company"
+        assert normalize("Obshchestvo").tokens[0].text == "obshchestvo"
 
     def test_arabic_spellings_keep_their_rules(self) -> None:
         assert normalize("Mansooreen").folded == "mansurin"

@@ -82,6 +82,7 @@ class TestWordsOfOtherLanguages:
             ("Masjid", "Mosque"),  # Arabic
             ("Timur", "Eastern"),  # Indonesian and Malay
             ("Idhaa", "Radio"),  # Arabic
+            ("Hawala", "Remittance"),  # Arabic
         ],
     )
     def test_a_word_pairs_with_its_translation(self, word: str, translation: str) -> None:
@@ -93,6 +94,17 @@ class TestWordsOfOtherLanguages:
             "bonyad-taavon": ["Bonyad Taavon Sepah"],
         }
         assert best_group(names, "Bonyad-e Shahid") == "martyrs-foundation"
+
+    def test_money_transfer_is_what_a_company_does_not_which_company_it_is(self) -> None:
+        """Money transfer (hawala) is a generic word of exchange houses: a name sharing it
+        and not the house's own name ranks below the house."""
+        names = {
+            "sultan": ["al Sultan Money Transfer Company"],
+            "khalidi": ["al-Khalidi Exchange", "Khalidi Company"],
+            "filler": ["Hawala Rashid", "Remittance Bureau", "Qaida Money Transfers"],
+        }
+        assert token("Money Transfer").concept == "hawala"
+        assert best_group(names, "al-Khalidi Money Transfer Office") == "khalidi"
 
 
 class TestPlacesLeftOut:

@@ -276,7 +276,8 @@ def _analyze_latin(raw: str, split: bool = True) -> tuple[_Piece, ...]:
     if entry is not None and raw in lexicon.verbatim:
         return (_entry_piece(raw, entry, [], raw),)
     if entry is None and raw in lexicon.as_written:  # anchor is not anshor (ansar)
-        return (_distinctive_piece(raw, skeleton(surface), [], (*trace, "latin:as-written")),)
+        written = (*trace, "latin:as-written")
+        return (_distinctive_piece(raw, skeleton(surface), [], written, surface=surface),)
     entry = entry or lexicon.ruled.get(surface)
     if entry is not None:
         return (_entry_piece(surface, entry, trace, raw),)
