@@ -615,20 +615,26 @@ class CandidateIndex:
         limit: int,
         pool: int,
     ) -> tuple[list[tuple[float, int]], Callable[[], list[tuple[float, int]]] | None]:
-        """``_estimates`` for a query that touches long lists, in numpy arrays: every name
-        sharing a key is counted (no bound is needed to keep it fast). Returns the best
+        """``_estimates`` for a query that touches long lists, in numpy arrays. As there,
+        heavy tokens go first, and once the tokens left cannot lift a name they alone would
+        find to ``USEFUL_PRESCORE``, their long lists only add to the names found. Returns the best
         ``pool`` names sorted, and a function giving the others sorted, if there are any."""
         np = importlib.import_module("numpy")  # only large registries have such long lists
         shared, seen = self._scratch(np)
         found: list[Any] = []  # the names found, each once
         marked: list[Any] = []  # the names the current token has counted for
+        remaining = sum(most for _, _, most in keyed)
         try:
-            for token, keys, _ in keyed:
+            for token, keys, most in keyed:
+                closed = 2.0 * remaining < USEFUL_PRESCORE * query_weight
+                remaining -= most
                 lists = sorted(((token.weight * rarity, key) for key, rarity in keys), reverse=True)
                 for number, (weight, key) in enumerate(lists):
                     if weight <= 0.0:
                         break  # nor do the keys after it weigh anything
                     ids = np.frombuffer(self.postings(key), dtype=np.int32)
+                    if closed and len(ids) > COMMON_KEY_POSTINGS:
+                        ids = ids[shared[ids] != 0.0]
                     if number:  # a token counts once for a name, at its heaviest key
                         ids = ids[seen[ids] == 0.0]
                     if number < len(lists) - 1:
