@@ -57,6 +57,9 @@ LONG_POSTINGS = 2_000
 SELECTION_POOL_FACTOR = 8
 """Groups and their second names are looked for among the best ``limit * NAMES_PER_GROUP *
 SELECTION_POOL_FACTOR`` names by pre-score (all of them when those hold too few groups)."""
+FOUND_SEARCH_FACTOR = 16
+"""The numpy path looks the names found up in a long list by binary search while they are
+fewer than 1/16 of it; a binary search costs about that many reads of the list."""
 FUZZY_TOKEN_CUTOFF = 80
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
@@ -634,7 +637,7 @@ class CandidateIndex:
                         break  # nor do the keys after it weigh anything
                     ids = np.frombuffer(self.postings(key), dtype=np.int32)
                     if closed and len(ids) > COMMON_KEY_POSTINGS:
-                        ids = ids[shared[ids] != 0.0]
+                        ids = _found_among(np, ids, found, shared)
                     if number:  # a token counts once for a name, at its heaviest key
                         ids = ids[seen[ids] == 0.0]
                     if number < len(lists) - 1:
@@ -657,7 +660,7 @@ class CandidateIndex:
             ids, weights = ids[kept], weights[kept]
         useful = weights >= USEFUL_PRESCORE * query_weight / 2.0
         group_of = np.frombuffer(self._group_of, dtype=np.int32)
-        if not useful.all() and len(np.unique(group_of[ids[useful]])) >= limit:
+        if not useful.all() and _distinct_sorted(np, group_of[ids[useful]]) >= limit:
             ids, weights = ids[useful], weights[useful]
         total_weight = np.frombuffer(self._total_weight, dtype=np.float64)
         negated = -2.0 * weights / (query_weight + total_weight[ids])
@@ -696,6 +699,25 @@ class CandidateIndex:
             per_group[group] = seen + 1
             chosen.append((name_id, -negated))
         return chosen
+
+
+def _found_among(np: Any, ids: Any, found: list[Any], shared: Any) -> Any:
+    """The names of the sorted array ``ids`` that are among the arrays ``found`` (whose
+    names, and only those, have a weight in ``shared``): looked up in ``ids`` by binary
+    search when they are few, else by reading their weights."""
+    names = np.concatenate(found) if found else ids[:0]
+    if len(names) * FOUND_SEARCH_FACTOR >= len(ids):
+        return ids[shared[ids] != 0.0]
+    at = np.searchsorted(ids, names)
+    hit = at < len(ids)
+    hit[hit] = ids[at[hit]] == names[hit]
+    return names[hit]
+
+
+def _distinct_sorted(np: Any, values: Any) -> int:
+    """How many distinct values a sorted array holds: the groups of names in id order, as
+    the index numbers names group by group."""
+    return int(np.count_nonzero(values[1:] != values[:-1])) + 1 if len(values) else 0
 
 
 def _form_keys(name: NormalizedName) -> Iterable[str]:
