@@ -112,6 +112,7 @@ class TestWordsOfOtherLanguages:
             ("Timur", "Eastern"),  # Indonesian and Malay
             ("Idhaa", "Radio"),  # Arabic
             ("Hawala", "Remittance"),  # Arabic
+            ("Ittihodi", "Union"),  # Uzbek
         ],
     )
     def test_a_word_pairs_with_its_translation(self, word: str, translation: str) -> None:
