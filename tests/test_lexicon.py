@@ -159,3 +159,26 @@ class TestIntegrity:
         message = str(info.value)
         assert "unknown field(s) ['english']" in message
         assert "class 'Q' is not one of ['G']" in message
+
+    def test_places_lie_within_countries(self, lexicon) -> None:  # type: ignore[no-untyped-def]
+        """Regions and cities list the countries they lie in; countries need not."""
+        assert lexicon.entries["region:kurdistan"].within == ("IQ", "IR", "TR", "SY")
+        assert lexicon.entries["city:benghazi"].within == ("LY",)
+        assert lexicon.entries["TN"].within == ()
+
+    def test_within_is_for_places_and_country_codes(self) -> None:
+        data = {
+            "classes": {
+                "G": {"kind": "generic", "weight": 0.1},
+                "C": {"kind": "country", "weight": 1.0},
+            },
+            "entries": [
+                {"id": "brigade", "class": "G", "en": ["brigade"], "within": ["IQ"]},
+                {"id": "region:x", "class": "C", "en": ["xland"], "within": ["Iraq"]},
+            ],
+        }
+        with pytest.raises(LexiconError) as info:
+            compile_lexicon(data)
+        message = str(info.value)
+        assert "entries[brigade]: within 'IQ': only places lie within countries" in message
+        assert "entries[region:x]: within 'Iraq'" in message

@@ -308,6 +308,8 @@ class TestIssueExamples:
             ("Kalimat al-Haqq", "Word of Truth"),
             ("Nur al-Islam", "Light of Islam"),
             ("Harakat al-Thawra", "Revolution Movement"),
+            ("Islomiy Jihod Ittihodi", "Islamic Jihad Union"),  # Uzbek
+            ("O'zbekiston Islomiy Harakati", "Islamic Movement of Uzbekistan"),  # Uzbek
         ],
     )
     def test_translations_meet(self, arabic: str, translation: str) -> None:

@@ -69,6 +69,35 @@ class TestCountriesOfTheWorld:
         assert best_group(names, "Communist Party of Peru") == "peru"
 
 
+class TestPlacesWithinCountries:
+    """A region or city counts as the countries it lies in: for the places a group is
+    registered in, and for conflicts between places."""
+
+    def test_a_region_of_the_country_a_group_is_registered_in_is_implied(self) -> None:
+        registry = Registry.from_names(
+            {
+                "ansar-al-islam": ["Ansar al-Islam", "Helpers of Islam"],
+                "kurdish-battalions": ["Kurdistan Battalion of Islamic State in Iraq"],
+            },
+            countries={"ansar-al-islam": ["IQ"]},
+        )
+        result = Resolver(registry).resolve("Supporters of Islam in Kurdistan")
+        assert result.best is not None
+        assert result.best.group.id == "ansar-al-islam"
+        assert "kurdistan ~ -: country-implied" in str(result.best.explanation)
+
+    def test_a_city_in_another_country_is_a_conflict(self) -> None:
+        registry = Registry.from_names(
+            {"ast": ["Ansar al-Sharia"], "asb": ["Ansar al-Sharia"]},
+            countries={"ast": ["TN"], "asb": ["LY"]},
+        )
+        result = Resolver(registry).resolve("Ansar al-Sharia Benghazi")
+        assert result.best is not None
+        assert result.best.group.id == "asb"
+        (tunisian,) = [c for c in result.candidates if c.group.id == "ast"]
+        assert "country conflict (query LY vs group TN)" in str(tunisian.explanation)
+
+
 class TestWordsOfOtherLanguages:
     """Common words of organisation names pair with their translations."""
 
@@ -83,6 +112,7 @@ class TestWordsOfOtherLanguages:
             ("Timur", "Eastern"),  # Indonesian and Malay
             ("Idhaa", "Radio"),  # Arabic
             ("Hawala", "Remittance"),  # Arabic
+            ("Ittihodi", "Union"),  # Uzbek
         ],
     )
     def test_a_word_pairs_with_its_translation(self, word: str, translation: str) -> None:

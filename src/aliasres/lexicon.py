@@ -31,6 +31,7 @@ from typing import Any, Final
 import attrs
 
 from aliasres import arabic, cache
+from aliasres.countries import is_country_code
 from aliasres.errors import AliasresError
 from aliasres.fold import fold_chars, has_arabic, romanize_other, split_scripts
 from aliasres.translit import latin_surface
@@ -84,6 +85,9 @@ class LexEntry:
     """The Latin spelling shown for a token read from Arabic script (``khilafa``)."""
     fixed_display: bool = False
     """The YAML sets ``display``: every token of this entry shows it (``tunisia``, ``allah``)."""
+    within: tuple[str, ...] = ()
+    """For a region or city: the countries (ISO alpha-2) it lies in, so that a group registered
+    in one of them is registered there (Kurdistan: IQ, IR, TR, SY)."""
 
     @property
     def is_function(self) -> bool:
@@ -282,11 +286,11 @@ def _read_entries(data: Mapping[str, Any], problems: list[str]) -> list[Mapping[
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             problems.append(f"entries[{index}]: expected a mapping with a string id")
             continue
-        unknown = set(item) - {"id", "class", "display", "acronyms", *LANGUAGES}
+        unknown = set(item) - {"id", "class", "display", "acronyms", "within", *LANGUAGES}
         if unknown:
             problems.append(
                 f"entries[{item['id']}]: unknown field(s) {sorted(unknown)}; allowed: "
-                f"id, class, display, acronyms, {', '.join(LANGUAGES)}"
+                f"id, class, display, acronyms, within, {', '.join(LANGUAGES)}"
             )
         out.append(item)
     return out
@@ -326,7 +330,14 @@ def compile_lexicon(data: Mapping[str, Any]) -> Lexicon:
         if not isinstance(display, str):
             display = latin_surface(fold_chars(latin[0])) if latin else entry_id
         kind, weight = classes[str(cls)]
-        entry = LexEntry(entry_id, str(cls), kind, weight, display, fixed)
+        within = tuple(_strings(item.get("within"), f"entries[{entry_id}].within", problems))
+        for code in within:
+            if kind is not TokenKind.COUNTRY or not is_country_code(code):
+                problems.append(
+                    f"entries[{entry_id}]: within {code!r}: only places lie within countries, "
+                    "given as ISO 3166 alpha-2 codes"
+                )
+        entry = LexEntry(entry_id, str(cls), kind, weight, display, fixed, within)
         if entry_id in builder.entries:
             problems.append(f"entries[{entry_id}]: duplicate id")
             continue
@@ -428,7 +439,7 @@ def _lexicon_to_data(lexicon: Lexicon) -> dict[str, Any]:
     """A compiled lexicon as plain JSON-able data (for the cache): entries once, by id."""
     return {
         "entries": [
-            [e.id, e.cls, e.kind.value, e.weight, e.display, e.fixed_display]
+            [e.id, e.cls, e.kind.value, e.weight, e.display, e.fixed_display, list(e.within)]
             for e in lexicon.entries.values()
         ],
         "raw": {word: entry.id for word, entry in lexicon.raw.items()},
@@ -451,8 +462,8 @@ def _lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
     """The lexicon :func:`_lexicon_to_data` turned into ``data`` (one object per entry, as
     compiled); the data is trusted, as the cache holds only lexicons that compiled."""
     entries = {
-        entry_id: LexEntry(entry_id, cls, TokenKind(kind), weight, display, fixed)
-        for entry_id, cls, kind, weight, display, fixed in data["entries"]
+        entry_id: LexEntry(entry_id, cls, TokenKind(kind), weight, display, fixed, tuple(within))
+        for entry_id, cls, kind, weight, display, fixed, within in data["entries"]
     }
 
     def index(name: str) -> dict[str, LexEntry]:

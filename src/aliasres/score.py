@@ -11,12 +11,13 @@ evidence that agrees.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from aliasres.lexicon import load_lexicon
 from aliasres.model import AliasKind, Group
 from aliasres.normalize import NormalizedName, Token, TokenKind
 
@@ -400,7 +401,7 @@ class QueryScorer:
                 pairs.append(TokenPair(left, right, "acronym-expansion", ACRONYM_EXPANSION, weight))
         for i in free_q:
             q_token = q_tokens[i]
-            if q_token.kind is TokenKind.COUNTRY and q_token.concept in group.countries:
+            if q_token.kind is TokenKind.COUNTRY and _registered_in(q_token.concept, group):
                 # The name leaves the place out, but the group is registered there: pair the
                 # token with a virtual one of the same weight on the name's side.
                 earned += COUNTRY_IMPLIED * q_weights[i]
@@ -447,6 +448,30 @@ class QueryScorer:
         if not expansions and _places_only(q_tokens, matched):
             return PLACE_ONLY * min(1.0, earned / total), spelled
         return min(1.0, earned / total), spelled
+
+
+def _registered_in(place: str | None, group: Group) -> bool:
+    """True if ``group`` is registered in the country ``place`` names or lies in (Kurdistan
+    for a group registered in Iraq)."""
+    if place is None or not group.countries:
+        return False
+    if place in group.countries:
+        return True
+    entry = load_lexicon().entries.get(place)
+    return entry is not None and any(code in group.countries for code in entry.within)
+
+
+def _codes(places: Iterable[str]) -> set[str]:
+    """The countries places name or lie in."""
+    codes: set[str] = set()
+    for place in places:
+        if len(place) == 2:
+            codes.add(place)
+        else:
+            entry = load_lexicon().entries.get(place)
+            if entry is not None:
+                codes.update(entry.within)
+    return codes
 
 
 def _places_only(q_tokens: tuple[Token, ...], matched: list[tuple[int, int, float, str]]) -> bool:
@@ -543,10 +568,10 @@ def _country_conflict(
     Places the name spells inside an acronym are part of its name, not a claim about where
     the group is: "Islamic State of Iraq and Sham - Sinai Province" is ISIS-Sinai Province.
     """
-    asked = {c for c in query.countries if len(c) == 2 and c not in spelled}
+    asked = _codes(c for c in query.countries if c not in spelled)
     if not asked:
         return ""
-    named = {c for c in name.countries if len(c) == 2}
+    named = _codes(name.countries)
     if named and asked.isdisjoint(named):
         return f"query {'/'.join(sorted(asked))} vs name {'/'.join(sorted(named))}"
     registered = set(group.countries)
