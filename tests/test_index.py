@@ -90,3 +90,21 @@ def test_a_registered_acronym_that_all_the_query_words_spell_is_proposed() -> No
     text, prescore = _first_proposed(registry, "Islamic State in the Philippines")
     assert text in {"ISP", "IS Philippines"}
     assert prescore > 1.0
+
+
+def test_a_typo_borrows_the_keys_of_known_words_even_if_its_sound_key_is_known() -> None:
+    """Katemi, a typo of Kazemi, sounds like Katami: the index proposes both."""
+    registry = Registry.from_names({"kazemi": ["Kazemi Group"], "katami": ["Katami Trading"]})
+    index = Resolver(registry).index
+    proposed = {
+        index.entry(name_id)[0].text for name_id, _ in index.candidates(normalize("Katemi"))
+    }
+    assert proposed == {"Katami Trading", "Kazemi Group"}
+
+
+def test_a_short_unknown_word_with_a_known_sound_key_borrows_nothing() -> None:
+    """Four letters have too many neighbours one edit away (Wayd: Ayd, Wad)."""
+    registry = Registry.from_names({"wad": ["Wad Trading"], "aid": ["Ayd Relief"]})
+    index = Resolver(registry).index
+    proposed = {index.entry(name_id)[0].text for name_id, _ in index.candidates(normalize("Wayd"))}
+    assert proposed == {"Wad Trading"}

@@ -63,6 +63,9 @@ fewer than 1/16 of it; a binary search costs about that many reads of the list."
 FUZZY_TOKEN_CUTOFF = 80
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
+TYPO_MIN_LETTERS = 5
+"""An unknown word whose sound-key is in the index still borrows the keys of known words one
+edit away from this length: a shorter one has too many such neighbours (Wayd: Ayd, Wad)."""
 """How many known tokens an unknown query token may borrow from."""
 SIMILAR_TOKENS_CACHE = 50_000
 """How many unknown query tokens keep their fuzzy vocabulary look-up."""
@@ -446,18 +449,20 @@ class CandidateIndex:
         return self._deletion_index
 
     def _keys_of(self, token: Token) -> list[tuple[str, float]]:
-        """A query token's keys in the index with their rarity (idf); a word no registry name
-        has borrows the keys of the known words one edit away, discounted by similarity."""
-        keys = [
-            (key, rarity) for key in token_keys(token) if (rarity := self.rarity(key)) is not None
-        ]
-        if keys:
-            return keys
-        return [
-            (key, self._idf[self._keys[key]] * similarity)
-            for similar, similarity in self.similar_tokens(token.text)
-            for key in self._vocabulary[similar]
-        ]
+        """A query token's keys in the index with their rarity (idf). A spelling no registry
+        name has borrows the keys of the known words one edit away, discounted by similarity.
+        It does so even when its own sound-key is in the index, if it is long enough for a
+        typo to be told from another word: Katemi (a typo of Kazemi) has the key of other
+        names."""
+        keys = {
+            key: rarity for key in token_keys(token) if (rarity := self.rarity(key)) is not None
+        }
+        if token.text not in self._vocabulary and (not keys or len(token.text) >= TYPO_MIN_LETTERS):
+            for similar, similarity in self.similar_tokens(token.text):
+                for key in self._vocabulary[similar]:
+                    borrowed = self._idf[self._keys[key]] * similarity
+                    keys[key] = max(keys.get(key, 0.0), borrowed)
+        return list(keys.items())
 
     def _estimate(self, name_id: int, shared: float, query_weight: float) -> float:
         """A weighted Dice coefficient: the weight of shared keys over the mean of both names'
