@@ -63,10 +63,10 @@ fewer than 1/16 of it; a binary search costs about that many reads of the list."
 FUZZY_TOKEN_CUTOFF = 80
 """rapidfuzz ratio (0-100) above which an unknown query token borrows a known token's lists."""
 FUZZY_TOKEN_LIMIT = 3
+"""How many known tokens an unknown query token may borrow from."""
 TYPO_MIN_LETTERS = 5
 """An unknown word whose sound-key is in the index still borrows the keys of known words one
 edit away from this length: a shorter one has too many such neighbours (Wayd: Ayd, Wad)."""
-"""How many known tokens an unknown query token may borrow from."""
 SIMILAR_TOKENS_CACHE = 50_000
 """How many unknown query tokens keep their fuzzy vocabulary look-up."""
 DECODED_NAMES_CACHE = 100_000
@@ -625,8 +625,8 @@ class CandidateIndex:
     ) -> tuple[list[tuple[float, int]], Callable[[], list[tuple[float, int]]] | None]:
         """``_estimates`` for a query that touches long lists, in numpy arrays. As there,
         heavy tokens go first, and once the tokens left cannot lift a name they alone would
-        find to ``USEFUL_PRESCORE``, their long lists only add to the names found. Returns the best
-        ``pool`` names sorted, and a function giving the others sorted, if there are any."""
+        find to ``USEFUL_PRESCORE``, their long lists only add to the names found. Returns
+        the best ``pool`` names sorted, and a function giving the others sorted, if any."""
         np = importlib.import_module("numpy")  # only large registries have such long lists
         shared, seen = self._scratch(np)
         found: list[Any] = []  # the names found, each once
