@@ -282,6 +282,8 @@ class TestIssueExamples:
             ("Acme Sdn Bhd", "k:AKM"),
             ("OOO Acme", "k:AKM"),
             ("Acme LLC", "k:AKM"),
+            ("Acme L.L.C.", "k:AKM"),  # written with dots
+            ("Acme Trading S.A.R.L.", "k:AKM"),
             ("Acme Limited Liability Company", "k:AKM"),
             ("Closed Joint-Stock Company Acme", "k:AKM"),
             ("Obshchestvo s Ogranichennoi Otvetstvennostyu Acme", "k:AKM"),  # Russian OOO
@@ -294,6 +296,27 @@ class TestIssueExamples:
         assert result.core_key == core
         assert {t.concept for t in result.tokens if t.kind is TokenKind.GENERIC} == {"company"}
         assert normalize("Saraya al-Quds").tokens[0].concept == "saraya"  # the military unit
+
+    @pytest.mark.parametrize(
+        ("dotted", "plain"),
+        [
+            ("Beirut Trade S.A.L.", "Beirut Trade SAL"),
+            ("Beirut Trade S.A.L. Offshore", "BEIRUT TRADE SAL OFFSHORE"),
+            ("Ovlas Trading S.A.", "Ovlas Trading SA"),
+            ("Acme L.T.D.", "Acme LTD"),
+        ],
+    )
+    def test_legal_forms_written_with_dots_are_one_word(self, dotted: str, plain: str) -> None:
+        """S.A.L. inside a name is the legal form SAL, not the one-letter words s, a and l: a
+        name written with the dots and without them normalises alike, initials included."""
+        assert normalize(dotted).key == normalize(plain).key
+        assert normalize(dotted).acronyms == normalize(plain).acronyms
+        assert "dotted-initialism" in normalize(dotted).trace
+
+    @pytest.mark.parametrize("name", ["Mujel A.S.", "J. R. Smith Trading", "Acme X.Y.Z."])
+    def test_other_dotted_letters_stay_letters(self, name: str) -> None:
+        """Only letters that spell a lexicon word are joined: A.S. is not the word as."""
+        assert "dotted-initialism" not in normalize(name).trace
 
     @pytest.mark.parametrize(
         ("arabic", "translation"),

@@ -674,6 +674,16 @@ def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> Normal
 
 
 _LETTERS_ONLY: Final = re.compile("[^A-Za-z]+")
+_DOTTED_INITIALISM: Final = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}[A-Za-z]?(?![A-Za-z])")
+"""Letters written with dots inside a name (S.A.L., L.L.C.)."""
+
+
+def _joined_initialism(lexicon: Lexicon, dotted: re.Match[str]) -> str:
+    """Letters written with dots that spell a lexicon word (the legal forms S.A.L., L.L.C.,
+    S.A.R.L.) are that word, as written without them, not a run of one-letter words. Others
+    stay letters (A.S. is not the word as)."""
+    joined = dotted[0].replace(".", "")
+    return joined if joined.lower() in lexicon.raw else dotted[0]
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
@@ -708,6 +718,11 @@ def _normalize(name: str) -> NormalizedName:
     text, explicit = acr.strip_parenthesised(name, lexicon.acronyms, is_word)
     for found in explicit:
         trace.append(f"acronym:parenthesised {found}")
+    if "." in text:
+        joined = _DOTTED_INITIALISM.sub(functools.partial(_joined_initialism, lexicon), text)
+        if joined != text:
+            trace.append("dotted-initialism")
+            text = joined
     folded, fold_trace = fold_chars_traced(text)
     trace += fold_trace
     shouting = len(text) > 6 and text.isupper()
