@@ -259,6 +259,18 @@ class TestIssueExamples:
         assert result.acronyms[0] == "JAKT"
         assert result.core_key == "c:jund c:khilafa c:TN"
 
+    def test_initials_with_and_without_the_legal_form(self) -> None:
+        """A company's initials are written with its legal form and without it: NIORDC and
+        NIOEC. The form with it comes first; a name must keep two initials without it."""
+        refining = normalize("National Iranian Oil Refining and Distribution Company").acronyms
+        assert refining[0] == "NIORDC"
+        assert "NIORD" in refining
+        building = normalize("National Iranian Oil Engineering and Construction Company")
+        assert building.acronyms.index("NIOECC") < building.acronyms.index("NIOEC")
+        assert normalize("Beirut Trade S.A.L.").acronyms == ("BTS", "BT")
+        assert normalize("Acme Trading Co. Ltd.").acronyms == ("ATCL",)  # Acme alone: none
+        assert normalize("Bank of Beirut").acronyms == ("BB", "BOB")  # no legal form
+
     def test_acronym_tokens_are_not_keyed(self) -> None:
         """ISIL never meets al-Islah through a phonetic key."""
         assert normalize("ISIL").tokens[0].key == "#ISIL"

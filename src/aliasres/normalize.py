@@ -658,6 +658,11 @@ def _phrases(
     return out, trace
 
 
+def _is_legal_form(word: _Word) -> bool:
+    """A word that is a legal form (Company, Ltd, SAL): the lexicon's ``company`` concept."""
+    return bool(word.tokens) and all(token.concept == "company" for token in word.tokens)
+
+
 def _dedupe(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items)) if len(items) > 1 else tuple(items)
 
@@ -732,12 +737,14 @@ def _normalize(name: str) -> NormalizedName:
     tokens: list[Token] = []
     items: list[str] = []
     units: list[acr.Unit] = []
+    legal_forms = 0  # how many of the last words with an initial are legal forms
     for word in words:
         trace += word.trace
         tokens += word.tokens
         items += word.items
         if word.initial:
             units.append((word.initial, word.role))
+            legal_forms = legal_forms + 1 if _is_legal_form(word) else 0
     if not tokens and raws:
         capitals = _LETTERS_ONLY.sub("", text)
         if len(raws) == 1 and 2 <= len(capitals) <= 6 and capitals.isupper():
@@ -752,6 +759,10 @@ def _normalize(name: str) -> NormalizedName:
     derived: tuple[str, ...] = ()
     if len(units) > 1 and all(w.role != "arabic" for w in words):
         derived = acr.initials(units)
+        if legal_forms and len(units) - legal_forms > 1:
+            # Initials are written with and without the legal form (NIOEC and NIOECC for
+            # National Iranian Oil Engineering and Construction Company).
+            derived += acr.initials(units[:-legal_forms])
     return NormalizedName(
         original=name,
         folded=" ".join([t.text for t in tokens]),
