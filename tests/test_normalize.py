@@ -270,6 +270,7 @@ class TestIssueExamples:
         assert normalize("Beirut Trade S.A.L.").acronyms == ("BTS", "BT")
         assert normalize("Acme Trading Co. Ltd.").acronyms == ("ATCL",)  # Acme alone: none
         assert normalize("Bank of Beirut").acronyms == ("BB", "BOB")  # no legal form
+        assert normalize("Fondation Secours Mondial A.S.B.L.").acronyms == ("FSMA", "FSM")
 
     def test_acronym_tokens_are_not_keyed(self) -> None:
         """ISIL never meets al-Islah through a phonetic key."""
@@ -296,6 +297,8 @@ class TestIssueExamples:
             ("Acme LLC", "k:AKM"),
             ("Acme L.L.C.", "k:AKM"),  # written with dots
             ("Acme Trading S.A.R.L.", "k:AKM"),
+            ("Acme A.S.B.L.", "k:AKM"),  # Belgian non-profit association, French ...
+            ("Acme VZW", "k:AKM"),  # ... and Dutch
             ("Acme Limited Liability Company", "k:AKM"),
             ("Closed Joint-Stock Company Acme", "k:AKM"),
             ("Obshchestvo s Ogranichennoi Otvetstvennostyu Acme", "k:AKM"),  # Russian OOO
