@@ -108,3 +108,36 @@ def test_a_short_unknown_word_with_a_known_sound_key_borrows_nothing() -> None:
     index = Resolver(registry).index
     proposed = {index.entry(name_id)[0].text for name_id, _ in index.candidates(normalize("Wayd"))}
     assert proposed == {"Wad Trading"}
+
+
+def test_a_group_also_has_its_best_name_with_the_querys_rarest_key_scored() -> None:
+    """Only a group's best names by pre-score are scored. Pre-scores count shared keys only,
+    so a name the query misspells (Omagi & Bro for Omgy & Bros) may rank below names of the
+    same group that share its common words: the group's best name posted under the query's
+    rarest key is scored too."""
+    names = {
+        "omgy-exchange": [
+            "Umqi Money Exchange Company",
+            "Amqi Money Exchange Company",
+            "Omgy and Bros Money Exchange",
+        ],
+        "sahloul-exchange": ["Sahloul Money Exchange Company"],
+    }
+    index = Resolver(Registry.from_names(names)).index
+    ids = {index.entry(n)[0].text: n for n in range(len(index))}
+    ranked = [
+        (-0.82, ids["Umqi Money Exchange Company"]),
+        (-0.81, ids["Amqi Money Exchange Company"]),
+        (-0.73, ids["Omgy and Bros Money Exchange"]),
+        (-0.51, ids["Sahloul Money Exchange Company"]),
+    ]
+    rare = index._rarest_postings(normalize("Al-Omagi & Bro. Money Exchange Company"))
+    assert list(rare) == [ids["Omgy and Bros Money Exchange"]]
+    chosen = [index.entry(n)[0].text for n, _ in index._select(ranked, 15, rare)]
+    assert chosen == [
+        "Umqi Money Exchange Company",
+        "Amqi Money Exchange Company",
+        "Omgy and Bros Money Exchange",  # a third name: the only one with the query's omg key
+        "Sahloul Money Exchange Company",
+    ]
+    assert len(index._select(ranked, 15)) == 3  # two names a group, without the rarest key

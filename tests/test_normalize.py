@@ -259,6 +259,19 @@ class TestIssueExamples:
         assert result.acronyms[0] == "JAKT"
         assert result.core_key == "c:jund c:khilafa c:TN"
 
+    def test_initials_with_and_without_the_legal_form(self) -> None:
+        """A company's initials are written with its legal form and without it: NIORDC and
+        NIOEC. The form with it comes first; a name must keep two initials without it."""
+        refining = normalize("National Iranian Oil Refining and Distribution Company").acronyms
+        assert refining[0] == "NIORDC"
+        assert "NIORD" in refining
+        building = normalize("National Iranian Oil Engineering and Construction Company")
+        assert building.acronyms.index("NIOECC") < building.acronyms.index("NIOEC")
+        assert normalize("Beirut Trade S.A.L.").acronyms == ("BTS", "BT")
+        assert normalize("Acme Trading Co. Ltd.").acronyms == ("ATCL",)  # Acme alone: none
+        assert normalize("Bank of Beirut").acronyms == ("BB", "BOB")  # no legal form
+        assert normalize("Fondation Secours Mondial A.S.B.L.").acronyms == ("FSMA", "FSM")
+
     def test_acronym_tokens_are_not_keyed(self) -> None:
         """ISIL never meets al-Islah through a phonetic key."""
         assert normalize("ISIL").tokens[0].key == "#ISIL"
@@ -282,6 +295,10 @@ class TestIssueExamples:
             ("Acme Sdn Bhd", "k:AKM"),
             ("OOO Acme", "k:AKM"),
             ("Acme LLC", "k:AKM"),
+            ("Acme L.L.C.", "k:AKM"),  # written with dots
+            ("Acme Trading S.A.R.L.", "k:AKM"),
+            ("Acme A.S.B.L.", "k:AKM"),  # Belgian non-profit association, French ...
+            ("Acme VZW", "k:AKM"),  # ... and Dutch
             ("Acme Limited Liability Company", "k:AKM"),
             ("Closed Joint-Stock Company Acme", "k:AKM"),
             ("Obshchestvo s Ogranichennoi Otvetstvennostyu Acme", "k:AKM"),  # Russian OOO
@@ -294,6 +311,27 @@ class TestIssueExamples:
         assert result.core_key == core
         assert {t.concept for t in result.tokens if t.kind is TokenKind.GENERIC} == {"company"}
         assert normalize("Saraya al-Quds").tokens[0].concept == "saraya"  # the military unit
+
+    @pytest.mark.parametrize(
+        ("dotted", "plain"),
+        [
+            ("Beirut Trade S.A.L.", "Beirut Trade SAL"),
+            ("Beirut Trade S.A.L. Offshore", "BEIRUT TRADE SAL OFFSHORE"),
+            ("Ovlas Trading S.A.", "Ovlas Trading SA"),
+            ("Acme L.T.D.", "Acme LTD"),
+        ],
+    )
+    def test_legal_forms_written_with_dots_are_one_word(self, dotted: str, plain: str) -> None:
+        """S.A.L. inside a name is the legal form SAL, not the one-letter words s, a and l: a
+        name written with the dots and without them normalises alike, initials included."""
+        assert normalize(dotted).key == normalize(plain).key
+        assert normalize(dotted).acronyms == normalize(plain).acronyms
+        assert "dotted-initialism" in normalize(dotted).trace
+
+    @pytest.mark.parametrize("name", ["Mujel A.S.", "J. R. Smith Trading", "Acme X.Y.Z."])
+    def test_other_dotted_letters_stay_letters(self, name: str) -> None:
+        """Only letters that spell a lexicon word are joined: A.S. is not the word as."""
+        assert "dotted-initialism" not in normalize(name).trace
 
     @pytest.mark.parametrize(
         ("arabic", "translation"),

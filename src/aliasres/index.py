@@ -514,18 +514,19 @@ class CandidateIndex:
             exact.update(dict.fromkeys(self.postings(f"f:{query.folded}"), 3.0))
         ranked = [(-prescore, name_id) for name_id, prescore in exact.items()]
         pool = limit * NAMES_PER_GROUP * SELECTION_POOL_FACTOR
+        rare = self._rarest_postings(query)
         if any(len(self.postings(key)) > LONG_POSTINGS for _, keys, _ in keyed for key, _ in keys):
             best, rest = self._estimates_in_bulk(keyed, query_weight, exact, limit, pool)
-            chosen = self._select(sorted(ranked) + best, limit)
+            chosen = self._select(sorted(ranked) + best, limit, rare)
             if not rest or len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
                 return chosen
-            return self._select(sorted(ranked) + best + rest(), limit)
+            return self._select(sorted(ranked) + best + rest(), limit, rare)
         ranked += self._estimates(keyed, query_weight, exact, limit)
         if len(ranked) > pool:
-            chosen = self._select(heapq.nsmallest(pool, ranked), limit)
+            chosen = self._select(heapq.nsmallest(pool, ranked), limit, rare)
             if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
                 return chosen
-        return self._select(sorted(ranked), limit)
+        return self._select(sorted(ranked), limit, rare)
 
     def _spelled_acronym_names(self, query: NormalizedName) -> list[int]:
         """Names that carry an acronym a run of the query's words spells out, and the query's
@@ -691,19 +692,48 @@ class CandidateIndex:
             arrays = self._buffers.arrays = (np.zeros(len(self)), np.zeros(len(self)))
         return arrays
 
-    def _select(self, ranked: list[tuple[float, int]], limit: int) -> list[tuple[int, float]]:
+    def _rarest_postings(self, query: NormalizedName) -> Sequence[int]:
+        """The names posted under the rarest key the query's own words have (not one borrowed
+        from a near spelling)."""
+        best: tuple[float, str] | None = None
+        for token in query.tokens:
+            if token.weight <= 0.0:
+                continue
+            for key in token_keys(token):
+                rarity = self.rarity(key)
+                if rarity is not None and (best is None or rarity > best[0]):
+                    best = (rarity, key)
+        return self.postings(best[1]) if best is not None else ()
+
+    def _select(
+        self, ranked: list[tuple[float, int]], limit: int, rare: Sequence[int] = ()
+    ) -> list[tuple[int, float]]:
         """The best names of ``ranked`` (negated pre-score, name id), ``NAMES_PER_GROUP`` at
-        most per group, from the best ``limit`` groups."""
+        most per group, from the best ``limit`` groups; and for a group none of whose names so
+        chosen has the query's rarest key (``rare``: the names posted under it), its best name
+        that has it, if any."""
         chosen: list[tuple[int, float]] = []
         per_group: dict[int, int] = {}
+        has_rare: set[int] = set()
         for negated, name_id in ranked:
             group = self._group_of[name_id]
             seen = per_group.get(group, 0)
             if seen >= NAMES_PER_GROUP or (seen == 0 and len(per_group) >= limit):
+                if seen and rare and group not in has_rare and _posted(rare, name_id):
+                    has_rare.add(group)
+                    chosen.append((name_id, -negated))
                 continue
             per_group[group] = seen + 1
             chosen.append((name_id, -negated))
+            if rare and _posted(rare, name_id):
+                has_rare.add(group)
         return chosen
+
+
+def _posted(postings: Sequence[int], name_id: int) -> bool:
+    """Whether a name is on a (sorted) postings list."""
+    at = bisect.bisect_left(postings, name_id)
+    return at < len(postings) and postings[at] == name_id
 
 
 def _found_among(np: Any, ids: Any, found: list[Any], shared: Any) -> Any:

@@ -658,6 +658,11 @@ def _phrases(
     return out, trace
 
 
+def _is_legal_form(word: _Word) -> bool:
+    """A word that is a legal form (Company, Ltd, SAL): the lexicon's ``company`` concept."""
+    return bool(word.tokens) and all(token.concept == "company" for token in word.tokens)
+
+
 def _dedupe(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items)) if len(items) > 1 else tuple(items)
 
@@ -674,6 +679,16 @@ def _acronym_name(name: str, form: str, script: str, trace: list[str]) -> Normal
 
 
 _LETTERS_ONLY: Final = re.compile("[^A-Za-z]+")
+_DOTTED_INITIALISM: Final = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}[A-Za-z]?(?![A-Za-z])")
+"""Letters written with dots inside a name (S.A.L., L.L.C.)."""
+
+
+def _joined_initialism(lexicon: Lexicon, dotted: re.Match[str]) -> str:
+    """Letters written with dots that spell a lexicon word (the legal forms S.A.L., L.L.C.,
+    S.A.R.L.) are that word, as written without them, not a run of one-letter words. Others
+    stay letters (A.S. is not the word as)."""
+    joined = dotted[0].replace(".", "")
+    return joined if joined.lower() in lexicon.raw else dotted[0]
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
@@ -708,6 +723,11 @@ def _normalize(name: str) -> NormalizedName:
     text, explicit = acr.strip_parenthesised(name, lexicon.acronyms, is_word)
     for found in explicit:
         trace.append(f"acronym:parenthesised {found}")
+    if "." in text:
+        joined = _DOTTED_INITIALISM.sub(functools.partial(_joined_initialism, lexicon), text)
+        if joined != text:
+            trace.append("dotted-initialism")
+            text = joined
     folded, fold_trace = fold_chars_traced(text)
     trace += fold_trace
     shouting = len(text) > 6 and text.isupper()
@@ -717,12 +737,14 @@ def _normalize(name: str) -> NormalizedName:
     tokens: list[Token] = []
     items: list[str] = []
     units: list[acr.Unit] = []
+    legal_forms = 0  # how many of the last words with an initial are legal forms
     for word in words:
         trace += word.trace
         tokens += word.tokens
         items += word.items
         if word.initial:
             units.append((word.initial, word.role))
+            legal_forms = legal_forms + 1 if _is_legal_form(word) else 0
     if not tokens and raws:
         capitals = _LETTERS_ONLY.sub("", text)
         if len(raws) == 1 and 2 <= len(capitals) <= 6 and capitals.isupper():
@@ -737,6 +759,10 @@ def _normalize(name: str) -> NormalizedName:
     derived: tuple[str, ...] = ()
     if len(units) > 1 and all(w.role != "arabic" for w in words):
         derived = acr.initials(units)
+        if legal_forms and len(units) - legal_forms > 1:
+            # Initials are written with and without the legal form (NIOEC and NIOECC for
+            # National Iranian Oil Engineering and Construction Company).
+            derived += acr.initials(units[:-legal_forms])
     return NormalizedName(
         original=name,
         folded=" ".join([t.text for t in tokens]),
