@@ -70,7 +70,7 @@ def test_large_registries_are_built_in_processes(
     started: list[int] = []
     in_processes = indexbuild._build_in_processes
 
-    def spy(registry: Registry, workers: int) -> indexbuild.Shard:
+    def spy(registry: Registry, workers: int) -> tuple[indexbuild.Shard, indexbuild.Postings]:
         started.append(workers)
         return in_processes(registry, workers)
 
@@ -87,7 +87,7 @@ def test_small_registries_start_no_processes(monkeypatch: pytest.MonkeyPatch) ->
     """Below PARALLEL_BUILD_NAMES (the packaged registry, say) or with one CPU, no worker is
     started: starting them would cost more than the build."""
 
-    def fail(registry: Registry, workers: int) -> indexbuild.Shard:
+    def fail(registry: Registry, workers: int) -> tuple[indexbuild.Shard, indexbuild.Postings]:
         raise AssertionError("no worker processes expected")
 
     monkeypatch.setattr(indexbuild, "_build_in_processes", fail)

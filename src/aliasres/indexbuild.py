@@ -72,9 +72,17 @@ class Shard(NamedTuple):
     tokens: list[Token]  # every distinct token once, in order of first appearance
     keys: list[str]  # every key once, in order of first appearance
     key_hashes: array.array[int]  # ``key_hash`` of the keys of whole names, 0 for token keys
-    key_groups: array.array[int]  # how many groups each key is posted for
-    ends: array.array[int]  # the postings: each key's names (ascending) end to end
+    pair_keys: array.array[int]  # the postings, as (key, name) pairs in name order
+    pair_names: array.array[int]
+
+
+class Postings(NamedTuple):
+    """A registry's postings: its keys' names (ascending) end to end, where each key's end,
+    and on how many groups' names each key is."""
+
+    ends: array.array[int]
     postings: array.array[int]
+    key_groups: array.array[int]
 
 
 class Built(NamedTuple):
@@ -100,13 +108,15 @@ def build(registry: Registry, workers: int | None = None) -> Built:
     the registry has ``PARALLEL_BUILD_NAMES`` names or more, else none; 1: none). The result
     is the same whatever the number of processes."""
     if workers is None:
-        workers = usable_cpus() if registry.alias_count() >= PARALLEL_BUILD_NAMES else 1
+        large = sum(map(_name_count, registry.groups)) >= PARALLEL_BUILD_NAMES
+        workers = usable_cpus() if large else 1
     with _collector_paused():
         if workers > 1 and not _daemonic():
-            shard = _build_in_processes(registry, workers)
+            shard, postings = _build_in_processes(registry, workers)
         else:
             shard = build_shard(0, map(_names_of, registry.groups))
-        return _finish(shard, len(registry))
+            postings = _grouped(shard)
+        return _finish(shard, postings, len(registry))
 
 
 @contextlib.contextmanager
@@ -150,7 +160,6 @@ def build_shard(first: int, groups: Iterable[Names]) -> Shard:
     tokens: dict[Token, tuple[int, tuple[int, ...]]] = {}
     keys: dict[str, int] = {}
     key_hashes = array.array("q")
-    key_groups = array.array("i")
     pair_keys = array.array("i")  # postings as (key, name) pairs, in name order
     pair_names = array.array("i")
 
@@ -159,11 +168,9 @@ def build_shard(first: int, groups: Iterable[Names]) -> Shard:
         if number is None:
             number = keys[key] = len(keys)
             key_hashes.append(key_hash(key) if key.startswith(FORM_KEY_PREFIXES) else 0)
-            key_groups.append(0)
         return number
 
     for position, names in enumerate(groups, first):  # one group's names at a time
-        group_keys: set[int] = set()
         for text, kind, name in _entries_of([(t, k, normalize(t)) for t, k in names]):
             if not name.tokens and name.acronym is None:
                 continue
@@ -181,7 +188,6 @@ def build_shard(first: int, groups: Iterable[Names]) -> Shard:
             unique = set(numbers)  # a name is posted once under a key
             pair_keys.extend(unique)
             pair_names.extend(itertools.repeat(name_id, len(unique)))
-            group_keys |= unique
             token_ends.append(len(name_tokens))
             head, listed, tail = _record_of(text, kind, name, name_tokens[start:])
             token_spans.append(len(records) + len(head))
@@ -190,9 +196,6 @@ def build_shard(first: int, groups: Iterable[Names]) -> Shard:
             records += listed
             records += tail
             record_ends.append(len(records))
-        for number in group_keys:
-            key_groups[number] += 1
-    ends, postings = _grouped(len(keys), pair_keys, pair_names)
     return Shard(
         group_of,
         records,
@@ -203,32 +206,36 @@ def build_shard(first: int, groups: Iterable[Names]) -> Shard:
         list(tokens),
         list(keys),
         key_hashes,
-        key_groups,
-        ends,
-        postings,
+        pair_keys,
+        pair_names,
     )
 
 
-def _grouped(
-    keys: int, pair_keys: array.array[int], pair_names: array.array[int]
-) -> tuple[array.array[int], array.array[int]]:
-    """The names of (key, name) pairs listed key after key (a counting sort, which keeps
-    each key's names in the order of the pairs), and the end of each key's list."""
-    counts = [0] * keys
-    for number in pair_keys:
+def _grouped(shard: Shard) -> Postings:
+    """The postings of a shard's (key, name) pairs, listed key after key (a counting sort: each
+    key's names stay in name order), and how many groups each key is on."""
+    counts = [0] * len(shard.keys)
+    for number in shard.pair_keys:
         counts[number] += 1
     ends = array.array("q", itertools.accumulate(counts))
     del counts
     slots = array.array("q", itertools.chain((0,), ends))
-    postings = array.array("i", bytes(4 * len(pair_keys)))
-    for number, name_id in zip(pair_keys, pair_names, strict=True):
+    postings = array.array("i", bytes(4 * len(shard.pair_keys)))
+    key_groups = array.array("i", bytes(4 * len(shard.keys)))
+    last_group = array.array("i", b"\xff" * 4 * len(shard.keys))  # -1: none yet
+    group_of = shard.group_of
+    for number, name_id in zip(shard.pair_keys, shard.pair_names, strict=True):
         slot = slots[number]
         postings[slot] = name_id
         slots[number] = slot + 1
-    return ends, postings
+        group = group_of[name_id]
+        if last_group[number] != group:  # names come in order, so groups do
+            last_group[number] = group
+            key_groups[number] += 1
+    return Postings(ends, postings, key_groups)
 
 
-def _finish(shard: Shard, groups: int) -> Built:
+def _finish(shard: Shard, postings: Postings, groups: int) -> Built:
     """The index's arrays from the shard of a whole registry of ``groups`` groups: what needs
     every name (rarities, and the weights that depend on them)."""
     # Token keys in a dictionary; keys of whole names by hash (equal hashes in key order).
@@ -243,7 +250,7 @@ def _finish(shard: Shard, groups: int) -> Built:
     # Rarities: inverse group frequency of every key (a key many groups share says little).
     total = max(groups, 1)
     rarity = functools.cache(lambda count: math.log(1.0 + total / count))
-    idf = array.array("d", map(rarity, shard.key_groups))
+    idf = array.array("d", map(rarity, postings.key_groups))
     token_weight = [token.weight * idf[token_keys[token.identity]] for token in shard.tokens]
     total_weight = array.array(
         "d",
@@ -260,8 +267,8 @@ def _finish(shard: Shard, groups: int) -> Built:
         keys=token_keys,
         form_hashes=array.array("q", map(shard.key_hashes.__getitem__, form_keys)),
         form_numbers=array.array("i", form_keys),
-        ends=shard.ends,
-        postings=shard.postings,
+        ends=postings.ends,
+        postings=postings.postings,
         idf=idf,
         unseen_idf=math.log(1.0 + total),
         total_weight=total_weight,
@@ -272,11 +279,11 @@ def _finish(shard: Shard, groups: int) -> Built:
     )
 
 
-def _build_in_processes(registry: Registry, workers: int) -> Shard:
+def _build_in_processes(registry: Registry, workers: int) -> tuple[Shard, Postings]:
     """The shard of the whole registry, from shards built by ``workers`` processes and
-    joined in order as they come in. Workers get plain names, not the registry: the start
-    method (fork, spawn) does not matter, and a forked worker touches none of the parent's
-    objects."""
+    joined in order as they come in, and its postings. Workers get plain names, not the
+    registry: the start method (fork, spawn) does not matter, and a forked worker touches
+    none of the parent's objects."""
     from concurrent.futures import ProcessPoolExecutor  # only large registries come here
 
     bounds = _shard_bounds(registry, workers * SHARDS_PER_WORKER)
@@ -292,7 +299,7 @@ def _build_in_processes(registry: Registry, workers: int) -> Shard:
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
-    return joined.shard()
+    return joined.shard(), joined.postings()
 
 
 def _start_worker() -> None:
@@ -301,14 +308,18 @@ def _start_worker() -> None:
     gc.disable()
 
 
+def _name_count(group: Group) -> int:
+    return 1 + len(group.aliases)
+
+
 def _shard_bounds(registry: Registry, shards: int) -> list[tuple[int, int]]:
     """(first, end) positions of ``shards`` runs of consecutive groups with about as many
     names each."""
-    total = registry.alias_count()
+    total = sum(map(_name_count, registry.groups))
     bounds: list[tuple[int, int]] = []
     first = names = 0
     for position, group in enumerate(registry.groups):
-        names += len(group.names)
+        names += _name_count(group)
         if names * shards >= total * (len(bounds) + 1) and position + 1 < len(registry):
             bounds.append((first, position + 1))
             first = position + 1
@@ -320,8 +331,8 @@ class _Joined:
     """Shards joined in order into the shard of their groups together. Tokens and keys are
     numbered in order of first appearance, shard after shard, and names one after another, as
     a single shard would number them; each shard's records get their token numbers rewritten.
-    Postings are put together at the end, with numpy (only large registries are built in
-    shards, and numpy is a dependency anyway)."""
+    The postings are put together at the end, with numpy (only large registries are built in
+    shards; numpy is a dependency, imported where it is needed)."""
 
     def __init__(self) -> None:
         self.group_of = array.array("i")
@@ -332,16 +343,17 @@ class _Joined:
         self.tokens: dict[Token, int] = {}
         self.keys: dict[str, int] = {}
         self.key_hashes = array.array("q")
-        self.key_groups = array.array("i")
-        self.postings: list[tuple[list[int], array.array[int], array.array[int], int]] = []
+        self.pairs: list[tuple[list[int], array.array[int], array.array[int], int]] = []
 
     def add(self, shard: Shard) -> None:
         """Join the next shard."""
-        tokens = [self._token_number(token) for token in shard.tokens]
-        keys = [self._key_number(key, shard.key_hashes[n]) for n, key in enumerate(shard.keys)]
-        for number, groups in zip(keys, shard.key_groups, strict=True):
-            self.key_groups[number] += groups  # a group is in one shard only
-        self.postings.append((keys, shard.ends, shard.postings, len(self.group_of)))
+        tokens = [self.tokens.setdefault(token, len(self.tokens)) for token in shard.tokens]
+        known = len(self.keys)
+        keys = [self.keys.setdefault(key, len(self.keys)) for key in shard.keys]
+        # Keys new here were numbered in the shard's order: their hashes come in that order.
+        hashes = shard.key_hashes
+        self.key_hashes.extend(hashes[n] for n, number in enumerate(keys) if number >= known)
+        self.pairs.append((keys, shard.pair_keys, shard.pair_names, len(self.group_of)))
         self.group_of += shard.group_of
         # Records: each one's token numbers (between its token spans) renumbered.
         listed = [str(number).encode() for number in tokens]
@@ -360,35 +372,8 @@ class _Joined:
         self.name_tokens += array.array("i", map(tokens.__getitem__, shard.name_tokens))
         self.token_ends += array.array("q", (first_token + end for end in shard.token_ends))
 
-    def _token_number(self, token: Token) -> int:
-        number = self.tokens.get(token)
-        if number is None:
-            number = self.tokens[token] = len(self.tokens)
-        return number
-
-    def _key_number(self, key: str, hashed: int) -> int:
-        number = self.keys.get(key)
-        if number is None:
-            number = self.keys[key] = len(self.keys)
-            self.key_hashes.append(hashed)
-            self.key_groups.append(0)
-        return number
-
     def shard(self) -> Shard:
-        """The joined shard. Each key's names are its names in the first shard that has it,
-        then in the next...: ascending, since the shards' names are."""
-        np = importlib.import_module("numpy")
-        key_of, names = [], []
-        for keys, ends, postings, first_name in self.postings:
-            lengths = np.diff(np.frombuffer(ends, dtype=np.int64), prepend=0)
-            key_of.append(np.repeat(np.asarray(keys, dtype=np.int64), lengths))
-            names.append(np.frombuffer(postings, dtype=np.int32) + np.int32(first_name))
-        self.postings.clear()
-        key_of_all = np.concatenate(key_of) if key_of else np.zeros(0, dtype=np.int64)
-        names_all = np.concatenate(names) if names else np.zeros(0, dtype=np.int32)
-        del key_of, names
-        order = np.argsort(key_of_all, kind="stable")
-        counts = np.bincount(key_of_all, minlength=len(self.keys))
+        """The joined shard, without its pairs (see ``postings``)."""
         return Shard(
             self.group_of,
             self.records,
@@ -399,9 +384,43 @@ class _Joined:
             list(self.tokens),
             list(self.keys),
             self.key_hashes,
-            self.key_groups,
-            array.array("q", np.cumsum(counts, dtype=np.int64).tobytes()),
-            array.array("i", names_all[order].astype(np.int32).tobytes()),
+            array.array("i"),
+            array.array("i"),
+        )
+
+    def postings(self) -> Postings:
+        """The joined shards' postings (``_grouped``, in numpy): all (key, name) pairs in name
+        order, renumbered, sorted by key with a stable sort."""
+        np = importlib.import_module("numpy")
+        pair_keys = np.concatenate(
+            [
+                np.asarray(keys, dtype=np.int64)[np.frombuffer(local, dtype=np.int32)]
+                for keys, local, _, _ in self.pairs
+            ]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+        pair_names = np.concatenate(
+            [
+                np.frombuffer(names, dtype=np.int32) + np.int32(first_name)
+                for _, _, names, first_name in self.pairs
+            ]
+            or [np.zeros(0, dtype=np.int32)]
+        )
+        self.pairs.clear()
+        order = np.argsort(pair_keys, kind="stable")
+        pair_keys, postings = pair_keys[order], pair_names[order]
+        del order, pair_names
+        # A key's names are ascending, and so are their groups: count where they change.
+        groups = np.frombuffer(self.group_of, dtype=np.int32)[postings]
+        changes = np.ones(len(postings), dtype=bool)
+        changes[1:] = (groups[1:] != groups[:-1]) | (pair_keys[1:] != pair_keys[:-1])
+        keys = len(self.keys)
+        return Postings(
+            array.array("q", np.cumsum(np.bincount(pair_keys, minlength=keys)).tobytes()),
+            array.array("i", postings.astype(np.int32).tobytes()),
+            array.array(
+                "i", np.bincount(pair_keys[changes], minlength=keys).astype(np.int32).tobytes()
+            ),
         )
 
 
