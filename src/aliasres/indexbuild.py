@@ -357,17 +357,24 @@ class _Joined:
         self.group_of += shard.group_of
         # Records: each one's token numbers (between its token spans) renumbered.
         listed = [str(number).encode() for number in tokens]
-        old, spans = memoryview(shard.records), shard.token_spans
-        shift = len(self.records)  # where the shard's records start, plus what they grew
+        old, records, record_ends = memoryview(shard.records), self.records, self.record_ends
+        name_tokens = list(map(listed.__getitem__, shard.name_tokens))
+        shift = len(records)  # where the shard's records start, plus what they grew
         start = end = 0
-        for name, token_end in enumerate(shard.token_ends):
-            self.records += old[end : spans[2 * name]]
-            numbers = b",".join([listed[n] for n in shard.name_tokens[start:token_end]])
-            self.records += numbers
-            shift += len(numbers) - (spans[2 * name + 1] - spans[2 * name])
-            self.record_ends.append(shard.record_ends[name] + shift)
-            start, end = token_end, spans[2 * name + 1]
-        self.records += old[end:]
+        for token_end, span_start, span_end, record_end in zip(
+            shard.token_ends,
+            shard.token_spans[0::2],
+            shard.token_spans[1::2],
+            shard.record_ends,
+            strict=True,
+        ):
+            records += old[end:span_start]
+            numbers = b",".join(name_tokens[start:token_end])
+            records += numbers
+            shift += len(numbers) - (span_end - span_start)
+            record_ends.append(record_end + shift)
+            start, end = token_end, span_end
+        records += old[end:]
         first_token = len(self.name_tokens)
         self.name_tokens += array.array("i", map(tokens.__getitem__, shard.name_tokens))
         self.token_ends += array.array("q", (first_token + end for end in shard.token_ends))
