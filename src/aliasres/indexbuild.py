@@ -282,8 +282,8 @@ def _finish(shard: Shard, postings: Postings, groups: int) -> Built:
 def _build_in_processes(registry: Registry, workers: int) -> tuple[Shard, Postings]:
     """The shard of the whole registry, from shards built by ``workers`` processes and
     joined in order as they come in, and its postings. Workers get plain names, not the
-    registry: the start method (fork, spawn) does not matter, and a forked worker touches
-    none of the parent's objects."""
+    registry: any start method works (with spawn, the calling script needs the usual
+    ``__main__`` guard), and a forked worker touches none of the parent's objects."""
     from concurrent.futures import ProcessPoolExecutor  # only large registries come here
 
     bounds = _shard_bounds(registry, workers * SHARDS_PER_WORKER)
