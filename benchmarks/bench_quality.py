@@ -56,7 +56,8 @@ import aliasres
 from aliasres import Decision, Registry, Resolver
 from aliasres.cache import CACHE_DIR_VARIABLE
 from aliasres.importers.ofac import import_ofac, read_sdn
-from aliasres.index import looked_up_keys, posted_keys
+from aliasres.index import looked_up_keys
+from aliasres.indexbuild import posted_keys
 from aliasres.model import Group
 from aliasres.normalize import clear_caches, normalize
 

@@ -245,7 +245,8 @@ def _worker_resolve(names: list[str]) -> int:
 def measure(size: str, ofac: Path, l_names: int, seed: int) -> dict[str, Any]:
     global _WORKER_RESOLVER  # inherited by forked workers
     from aliasres import Decision, Resolver
-    from aliasres.index import looked_up_keys, posted_keys
+    from aliasres.index import looked_up_keys
+    from aliasres.indexbuild import posted_keys
     from aliasres.normalize import clear_caches, normalize
 
     start = time.perf_counter()

@@ -10,16 +10,13 @@ index of one-letter deletions, so nothing scans every name or every word.
 
 from __future__ import annotations
 
-import array
 import bisect
 import contextlib
 import functools
 import hashlib
 import heapq
 import importlib
-import itertools
 import json
-import math
 import mmap
 import os
 import sys
@@ -32,11 +29,14 @@ from typing import Any
 import attrs
 from rapidfuzz import fuzz
 
-from aliasres import cache
+from aliasres import cache, indexbuild
 from aliasres.atomic import atomic_binary_file
 from aliasres.errors import IndexFileError
-from aliasres.model import AliasKind, Group
-from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind, normalize
+from aliasres.indexbuild import FORM_KEY_PREFIXES
+from aliasres.indexbuild import key_hash as _key_hash
+from aliasres.indexbuild import token_keys as token_keys  # also used by aliasres.scan
+from aliasres.model import AliasKind
+from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind
 from aliasres.registry import Registry
 from aliasres.score import PreparedName, acronym_probe
 
@@ -93,12 +93,6 @@ ARRAY_SECTIONS = (
     "form_numbers",
 )
 """The flat arrays of an index, saved as they are in memory."""
-FORM_KEY_PREFIXES = ("f:", "a:", "d:")
-"""Keys of whole names (folded form, acronyms): about one per name, each on few names. They
-are found through sorted 64-bit hashes rather than a dictionary, which would cost most of the
-time to load a large saved index."""
-
-
 KeyedToken = tuple[Token, list[tuple[str, float]], float]
 """A query token, its keys in the index with their rarity, and the most weight it can add."""
 
@@ -113,14 +107,6 @@ class IndexedName:
     name: NormalizedName
 
 
-def token_keys(token: Token) -> tuple[str, ...]:
-    """Every key a token is posted under: its identity, its phonetic key (a lexicon word's
-    identity is its concept, but a misspelling of it only shares the sound) and its alternate
-    readings."""
-    sounds = dict.fromkeys(f"k:{key}" for key in (token.key, *token.alt_keys))
-    return (token.identity, *(key for key in sounds if key != token.identity))
-
-
 class CandidateIndex:
     """Inverted lists over a registry's names; built once, read by every query.
 
@@ -130,76 +116,26 @@ class CandidateIndex:
     a saved index without normalising anything.
     """
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, *, workers: int | None = None) -> None:
+        """Index every name of ``registry``. A large registry is indexed by ``workers``
+        processes (None: one per usable CPU from ``indexbuild.PARALLEL_BUILD_NAMES`` names,
+        else none; 1: none); the index is the same whatever their number."""
+        built = indexbuild.build(registry, workers)
         self.registry = registry
-        lists: dict[str, array.array[int]] = {}  # arrays, not lists: no int objects to collect
-        group_of = array.array("i")
-        records = bytearray()
-        record_ends = array.array("q")
-        name_tokens = array.array("i")  # every name's tokens (numbers in ``tokens``), flat
-        token_ends = array.array("q")
-        # Every distinct token once, with its number (records refer to it) and its keys.
-        tokens: dict[Token, tuple[int, tuple[str, ...]]] = {}
-        for position, group in enumerate(registry.groups):  # one group's names at a time
-            names = [(text, kind, normalize(text)) for text, kind in _names_of(group)]
-            for entry in _entries_of(position, names):
-                name = entry.name
-                if name.is_empty and name.acronym is None:
-                    continue
-                name_id = len(group_of)
-                group_of.append(position)
-                keys: list[str] = []
-                for token in name.tokens:
-                    found = tokens.get(token)
-                    if found is None:
-                        found = tokens[token] = (len(tokens), token_keys(token))
-                    name_tokens.append(found[0])
-                    keys += found[1]
-                for key in itertools.chain(keys, _form_keys(name)):
-                    postings = lists.get(key)
-                    if postings is None:
-                        postings = lists[key] = array.array("i")
-                    if not postings or postings[-1] != name_id:
-                        postings.append(name_id)
-                start = token_ends[-1] if token_ends else 0
-                token_ends.append(len(name_tokens))
-                records += _record_of(entry, name_tokens[start:])
-                record_ends.append(len(records))
         # The arrays are read through memoryviews, as a loaded index's are: slices are views.
-        self._group_of = memoryview(group_of)
-        self._keys: dict[str, int] = {}  # token keys; the keys of whole names are hashed
-        hashed: list[tuple[int, int]] = []
-        for number, key in enumerate(lists):
-            if key.startswith(FORM_KEY_PREFIXES):
-                hashed.append((_key_hash(key), number))
-            else:
-                self._keys[key] = number
-        hashed.sort()
-        self._form_hashes = memoryview(array.array("q", (value for value, _ in hashed)))
-        self._form_numbers = memoryview(array.array("i", (number for _, number in hashed)))
-        ends = itertools.accumulate(len(ids) for ids in lists.values())
-        self._ends = memoryview(array.array("q", ends))
-        postings = array.array("i")
-        for ids in lists.values():
-            postings.extend(ids)
-        self._postings = memoryview(postings)
-        del lists
-        self._idf = memoryview(array.array("d", self._rarities()))
-        self._unseen_idf = math.log(1.0 + max(len(registry), 1))
-        idf, numbers = self._idf, self._keys
-        token_weight = [token.weight * idf[numbers[token.identity]] for token in tokens]
-        total_weights = (
-            sum(token_weight[number] for number in name_tokens[start:end])
-            for start, end in _spans(token_ends)
-        )
-        self._total_weight = memoryview(array.array("d", total_weights))
-        vocabulary: dict[str, dict[str, None]] = defaultdict(dict)
-        for token in tokens:
-            vocabulary[token.text][token.identity] = None
-        self._vocabulary = {text: list(found) for text, found in vocabulary.items()}
-        self._records = memoryview(records)  # not copied: it may be hundreds of MB
-        self._token_data: list[list[Any]] = [_token_to_data(t) for t in tokens]
-        self._record_ends = memoryview(record_ends)
+        self._group_of = memoryview(built.group_of)
+        self._keys = built.keys  # token keys; the keys of whole names are hashed
+        self._form_hashes = memoryview(built.form_hashes)
+        self._form_numbers = memoryview(built.form_numbers)
+        self._ends = memoryview(built.ends)
+        self._postings = memoryview(built.postings)
+        self._idf = memoryview(built.idf)
+        self._unseen_idf = built.unseen_idf
+        self._total_weight = memoryview(built.total_weight)
+        self._vocabulary = built.vocabulary
+        self._records = memoryview(built.records)  # not copied: it may be hundreds of MB
+        self._token_data = built.token_data
+        self._record_ends = memoryview(built.record_ends)
         self._reset_caches()
 
     @classmethod
@@ -229,13 +165,6 @@ class CandidateIndex:
     def __len__(self) -> int:
         """How many registry names are indexed."""
         return len(self._group_of)
-
-    def _rarities(self) -> Iterable[float]:
-        """Inverse group frequency of every key: a key many groups share says little."""
-        total = max(len(self.registry), 1)
-        for start, end in _spans(self._ends):
-            groups = len({self._group_of[name_id] for name_id in self._postings[start:end]})
-            yield math.log(1.0 + total / groups)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -755,22 +684,6 @@ def _distinct_sorted(np: Any, values: Any) -> int:
     return int(np.count_nonzero(values[1:] != values[:-1])) + 1 if len(values) else 0
 
 
-def _form_keys(name: NormalizedName) -> Iterable[str]:
-    """The keys a registry name is posted under besides its tokens' keys: its folded form and
-    its acronyms."""
-    if name.folded:
-        yield f"f:{name.folded}"
-    if name.acronym is not None:
-        yield f"a:{name.acronym}"
-    for acronym in name.acronyms:
-        yield f"d:{acronym}"
-
-
-def posted_keys(name: NormalizedName) -> set[str]:
-    """Every key a registry name is posted under."""
-    return {key for token in name.tokens for key in token_keys(token)}.union(_form_keys(name))
-
-
 def looked_up_keys(query: NormalizedName) -> set[str]:
     """The keys a query looks up as they are: its tokens' keys, its folded form and, if it may
     be an acronym, the acronym registered or derived. A registry name sharing none of them
@@ -783,46 +696,6 @@ def looked_up_keys(query: NormalizedName) -> set[str]:
     if probe is not None:
         keys.update((f"a:{probe[0]}", f"d:{probe[0]}"))
     return keys
-
-
-_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-"""One encoder for every record: ``json.dumps`` with options builds a new one per call."""
-
-
-def _record_of(entry: IndexedName, tokens: Sequence[int]) -> bytes:
-    """A registry name as one compact JSON record: text, alias kind and normal form, with its
-    tokens as numbers in the index's token table."""
-    name = entry.name
-    record = [
-        entry.text,
-        entry.kind.value if entry.kind is not None else None,
-        name.folded,
-        list(tokens),
-        name.acronyms,
-        name.acronym,
-        name.countries,
-        name.script,
-        name.trace,
-    ]
-    return _RECORD_ENCODER.encode(record).encode("utf-8")
-
-
-def _token_to_data(token: Token) -> list[Any]:
-    return [
-        token.text,
-        token.key,
-        token.alt_keys,
-        token.kind.value,
-        token.weight,
-        token.concept,
-        token.alt_readings,
-    ]
-
-
-def _key_hash(key: str) -> int:
-    """A 64-bit hash of a key that is the same in every process (unlike ``hash``)."""
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
 
 
 def _aligned(offset: int) -> int:
@@ -864,14 +737,6 @@ def _read_header(path: str | os.PathLike[str], data: memoryview) -> dict[str, An
     return header
 
 
-def _spans(ends: Sequence[int]) -> Iterable[tuple[int, int]]:
-    """(start, end) of consecutive slices given their ends."""
-    start = 0
-    for end in ends:
-        yield start, end
-        start = end
-
-
 def _one_deletion(word: str) -> set[str]:
     """The word and every string one letter shorter: two words one edit apart share one."""
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
@@ -887,23 +752,6 @@ def _found_in(shared: dict[int, float], postings: Sequence[int]) -> list[int]:
                 found.append(name_id)
         return found
     return [name_id for name_id in postings if name_id in shared]
-
-
-def _names_of(group: Group) -> list[tuple[str, AliasKind | None]]:
-    return [(group.name, None), *((alias.text, alias.kind) for alias in group.aliases)]
-
-
-def _entries_of(
-    position: int, names: list[tuple[str, AliasKind | None, NormalizedName]]
-) -> Iterable[IndexedName]:
-    """A group's names, normalised. Weakness belongs to the normalised name, not the spelling:
-    if one spelling of a name is marked weak, every spelling that folds the same way is weak.
-    """
-    weak = {name.folded for _, kind, name in names if kind is AliasKind.WEAK}
-    for text, kind, name in names:
-        if name.folded in weak and kind is not None:
-            kind = AliasKind.WEAK
-        yield IndexedName(position, text, kind, name)
 
 
 @functools.cache
@@ -924,6 +772,7 @@ def code_fingerprint() -> str:
 
 INDEX_CODE_PARTS = (
     "index.py",
+    "indexbuild.py",
     "normalize.py",
     "fold.py",
     "arabic.py",
