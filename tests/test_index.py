@@ -108,3 +108,37 @@ def test_a_short_unknown_word_with_a_known_sound_key_borrows_nothing() -> None:
     index = Resolver(registry).index
     proposed = {index.entry(name_id)[0].text for name_id, _ in index.candidates(normalize("Wayd"))}
     assert proposed == {"Wad Trading"}
+
+
+def _proposed(registry: Registry, query: str) -> set[str]:
+    index = Resolver(registry).index
+    return {index.entry(name_id)[0].text for name_id, _ in index.candidates(normalize(query))}
+
+
+def test_a_word_no_name_has_is_looked_up_as_the_two_known_words_it_writes() -> None:
+    """No registry name has "futurebank", nor a word one edit away; it is future and bank."""
+    registry = Registry.from_names({"future": ["Future Bank"], "other": ["Melli Bank"]})
+    assert "Future Bank" in _proposed(registry, "FUTUREBANK")
+
+
+def test_a_first_part_that_lost_its_end_stands_for_the_known_words_it_begins() -> None:
+    """Genertrading: letters lost across the boundary of General Trading."""
+    registry = Registry.from_names({"grandeur": ["General Trading Group"], "x": ["Melli Bank"]})
+    assert _proposed(registry, "GENERTRADING") == {"General Trading Group"}
+    index = Resolver(registry).index
+    assert index.word_parts("genertrading") == [
+        [("general", aliasres.index.JOINED_CUT_WORDS)],
+        [("trading", aliasres.index.JOINED_WORDS)],
+    ]
+
+
+def test_a_word_is_split_only_into_known_words_or_long_enough_beginnings_of_them() -> None:
+    index = Resolver(Registry.from_names({"g": ["General Trading"]})).index
+    assert index.word_parts("getrading") == []  # ge: too short a beginning
+    assert index.word_parts("generalxyz") == []  # xyz: no known word
+    assert index.word_parts("general") == []  # a known word is not split
+
+
+def test_two_adjacent_words_are_also_looked_up_as_the_known_word_they_write_together() -> None:
+    registry = Registry.from_names({"fastlink": ["Fastlink SARL"], "x": ["Melli Bank"]})
+    assert "Fastlink SARL" in _proposed(registry, "Fast Link")
