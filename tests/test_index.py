@@ -142,3 +142,13 @@ def test_a_word_is_split_only_into_known_words_or_long_enough_beginnings_of_them
 def test_two_adjacent_words_are_also_looked_up_as_the_known_word_they_write_together() -> None:
     registry = Registry.from_names({"fastlink": ["Fastlink SARL"], "x": ["Melli Bank"]})
     assert "Fastlink SARL" in _proposed(registry, "Fast Link")
+
+
+def test_a_long_second_part_is_looked_up_alone_when_the_first_is_a_short_beginning() -> None:
+    """Jamnetwork: jam begins too many words to stand for them, network is looked up alone;
+    scoring then checks that jam begins the word before network (Jamal)."""
+    registry = Registry.from_names({"jamal": ["Jamal Network"], "x": ["Trade Bank"]})
+    assert _proposed(registry, "JAMNETWORK") == {"Jamal Network"}
+    index = Resolver(registry).index
+    assert index.word_parts("jamnetwork") == [[("network", aliasres.index.JOINED_WORDS)]]
+    assert index.word_parts("jamtrade") == []  # trade: too short to be looked up alone

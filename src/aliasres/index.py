@@ -88,6 +88,9 @@ SPLIT_HEAD_MIN = 3
 SPLIT_PREFIX_MIN = 4
 """... and a first part that is a known word cut short at least this many (Genertrading:
 gener, of general): a shorter beginning starts too many words."""
+SPLIT_LONE_TAIL = 6
+"""A second part this long is looked up alone when the first is too short a beginning of a
+word to look up (Jamnetwork: jam, of Jamal, and network)."""
 SPLIT_LIMIT = 2
 """How many ways of splitting one word are looked up (whole first parts, long second parts
 first)."""
@@ -508,6 +511,9 @@ class CandidateIndex:
                     first = [(head, JOINED_WORDS)]
                 elif len(head) >= SPLIT_PREFIX_MIN:
                     first = [(word, JOINED_CUT_WORDS) for word in self._completions(head)]
+                elif len(tail) >= SPLIT_LONE_TAIL:  # too short a beginning to look up
+                    splits.append((False, len(tail), [[(tail, JOINED_WORDS)]]))
+                    continue
                 else:
                     continue
                 if first:
