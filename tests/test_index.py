@@ -141,3 +141,47 @@ def test_a_group_also_has_its_best_name_with_the_querys_rarest_key_scored() -> N
         "Sahloul Money Exchange Company",
     ]
     assert len(index._select(ranked, 15)) == 3  # two names a group, without the rarest key
+
+
+def _proposed(registry: Registry, query: str) -> set[str]:
+    index = Resolver(registry).index
+    return {index.entry(name_id)[0].text for name_id, _ in index.candidates(normalize(query))}
+
+
+def test_a_word_no_name_has_is_looked_up_as_the_two_known_words_it_writes() -> None:
+    """No registry name has "futurebank", nor a word one edit away; it is future and bank."""
+    registry = Registry.from_names({"future": ["Future Bank"], "other": ["Melli Bank"]})
+    assert "Future Bank" in _proposed(registry, "FUTUREBANK")
+
+
+def test_a_first_part_that_lost_its_end_stands_for_the_known_words_it_begins() -> None:
+    """Genertrading: letters lost across the boundary of General Trading."""
+    registry = Registry.from_names({"grandeur": ["General Trading Group"], "x": ["Melli Bank"]})
+    assert _proposed(registry, "GENERTRADING") == {"General Trading Group"}
+    index = Resolver(registry).index
+    assert index.word_parts("genertrading") == [
+        [("general", aliasres.index.JOINED_CUT_WORDS)],
+        [("trading", aliasres.index.JOINED_WORDS)],
+    ]
+
+
+def test_a_word_is_split_only_into_known_words_or_long_enough_beginnings_of_them() -> None:
+    index = Resolver(Registry.from_names({"g": ["General Trading"]})).index
+    assert index.word_parts("getrading") == []  # ge: too short a beginning
+    assert index.word_parts("generalxyz") == []  # xyz: no known word
+    assert index.word_parts("general") == []  # a known word is not split
+
+
+def test_two_adjacent_words_are_also_looked_up_as_the_known_word_they_write_together() -> None:
+    registry = Registry.from_names({"fastlink": ["Fastlink SARL"], "x": ["Melli Bank"]})
+    assert "Fastlink SARL" in _proposed(registry, "Fast Link")
+
+
+def test_a_long_second_part_is_looked_up_alone_when_the_first_is_a_short_beginning() -> None:
+    """Jamnetwork: jam begins too many words to stand for them, network is looked up alone;
+    scoring then checks that jam begins the word before network (Jamal)."""
+    registry = Registry.from_names({"jamal": ["Jamal Network"], "x": ["Trade Bank"]})
+    assert _proposed(registry, "JAMNETWORK") == {"Jamal Network"}
+    index = Resolver(registry).index
+    assert index.word_parts("jamnetwork") == [[("network", aliasres.index.JOINED_WORDS)]]
+    assert index.word_parts("jamtrade") == []  # trade: too short to be looked up alone

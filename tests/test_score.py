@@ -13,9 +13,13 @@ from aliasres.score import (
     ALTERNATE_READING,
     DERIVED_ACRONYM,
     FUZZY_MIN,
+    JOINED_CUT_WORDS,
+    JOINED_WORDS,
     SAME_KEY,
     SAME_KEY_FLOOR,
+    SAME_TEXT,
     TRUNCATION,
+    TokenPair,
     pair_similarity,
 )
 
@@ -247,3 +251,72 @@ class TestTruncatedWords:
     def test_lexicon_words_are_not_truncations(self) -> None:
         _, rule = pair_similarity(token("Islam"), token("Islamabad"))
         assert rule == "no-match"
+
+
+class TestJoinedWords:
+    """A word on one side may be two words of the other written together, or with the end of
+    the first lost across the word boundary; it pairs with the two, a little below an exact
+    pair, and the explanation says so."""
+
+    @staticmethod
+    def _joined_pair(names: dict[str, list[str]], query: str) -> TokenPair:
+        result = Resolver(Registry.from_names(names)).resolve(query)
+        assert result.best is not None
+        (pair,) = [p for p in result.best.explanation.pairs if p.rule.startswith("joined")]
+        return pair
+
+    def test_a_word_written_as_two_pairs_with_both(self) -> None:
+        names = {"future": ["Future Bank"], "trading": ["Future Trading"]}
+        result = Resolver(Registry.from_names(names)).resolve("FUTUREBANK")
+        assert result.decision is Decision.MATCH
+        assert result.best is not None
+        assert result.best.group.id == "future"
+        pair = self._joined_pair(names, "FUTUREBANK")
+        assert (pair.query, pair.candidate) == ("futurebank", "future bank")
+        assert (pair.rule, pair.similarity) == ("joined-words", JOINED_WORDS)
+        assert JOINED_WORDS < SAME_TEXT
+
+    def test_two_words_written_as_one_in_the_registry_pair_with_it(self) -> None:
+        names = {"fastlink": ["Fastlink SARL"], "fast": ["Fast Trading SARL"]}
+        assert best_group(names, "FAST LINK SAL") == "fastlink"
+        pair = self._joined_pair(names, "FAST LINK SAL")
+        assert (pair.query, pair.candidate, pair.rule) == ("fast link", "fastlink", "joined-words")
+
+    def test_a_word_whose_first_part_lost_its_end_pairs_for_less(self) -> None:
+        names = {"nla": ["National Liberation Army"], "army": ["Liberation Army"]}
+        assert best_group(names, "NATIONLIBERATION ARMY") == "nla"
+        pair = self._joined_pair(names, "NATIONLIBERATION ARMY")
+        assert pair.candidate == "national liberation"
+        assert (pair.rule, pair.similarity) == ("joined-cut-words", JOINED_CUT_WORDS)
+        assert JOINED_CUT_WORDS < JOINED_WORDS
+
+    def test_a_joined_word_goes_before_a_generic_partner_of_one_of_its_words(self) -> None:
+        """Trading and FZE are both company words: FZE pairs with FZE, not with Trading,
+        which Genertrading spells."""
+        names = {"grandeur": ["Grandeur General Trading FZE"]}
+        result = Resolver(Registry.from_names(names)).resolve("GRANDEUR GENERTRADING FZE")
+        assert result.decision is Decision.MATCH
+        pair = self._joined_pair(names, "GRANDEUR GENERTRADING FZE")
+        assert pair.candidate == "general trading"
+
+    def test_the_phonetic_keys_join_when_the_spellings_were_read_as_one_word(self) -> None:
+        """The Latin rules spell Industrigroup industrigrup; its key still ends with the key
+        of group and begins with that of industrial."""
+        pair = self._joined_pair({"neda": ["NEDA Industrial Group"]}, "NEDA INDUSTRIGROUP")
+        assert pair.candidate == "industrial group"
+
+    def test_inside_a_joined_word_the_second_word_has_no_initial_vowel_marker(self) -> None:
+        """Charitabaqsa is read sharitabaqsa, key CRTBKS; Aqsa's key is AKS, whose A only
+        marks a word that begins with a vowel."""
+        pair = self._joined_pair({"aqsa": ["Charitable Aqsa Society"]}, "CHARITABAQSA SOCIETY")
+        assert (pair.candidate, pair.rule) == ("charitable aqsa", "joined-cut-words")
+
+    def test_a_word_that_does_not_spell_the_two_words_does_not_pair_with_them(self) -> None:
+        result = Resolver(Registry.from_names({"f": ["Future Trading"]})).resolve("FUTUREBANK")
+        pairs = result.best.explanation.pairs if result.best is not None else ()
+        assert not [p for p in pairs if p.rule.startswith("joined")]
+
+    def test_two_letters_left_of_the_first_word_are_too_few(self) -> None:
+        result = Resolver(Registry.from_names({"g": ["General Trading"]})).resolve("GETRADING")
+        pairs = result.best.explanation.pairs if result.best is not None else ()
+        assert not [p for p in pairs if p.rule.startswith("joined")]

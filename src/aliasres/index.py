@@ -16,6 +16,7 @@ import functools
 import hashlib
 import heapq
 import importlib
+import itertools
 import json
 import mmap
 import os
@@ -36,9 +37,9 @@ from aliasres.indexbuild import FORM_KEY_PREFIXES
 from aliasres.indexbuild import key_hash as _key_hash
 from aliasres.indexbuild import token_keys as token_keys  # also used by aliasres.scan
 from aliasres.model import AliasKind
-from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind
+from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind, normalize
 from aliasres.registry import Registry
-from aliasres.score import PreparedName, acronym_probe
+from aliasres.score import JOINED_CUT_WORDS, JOINED_WORDS, PreparedName, acronym_probe
 
 # Tuning constants, named so that benchmarks can report what they were run with.
 MAX_CANDIDATES = 15
@@ -78,6 +79,26 @@ spell (Irish Republican Army: IRA); shorter runs spell too many acronyms by chan
 SPELLED_ACRONYM_PRESCORE = 1.2
 """Pre-score of a name carrying an acronym that the query's words spell out: above any
 estimate (at most 1), below the same folded form or acronym."""
+
+SPLIT_MIN_LETTERS = 6
+"""An unknown query word of this many letters may be two known words written together."""
+SPLIT_PART_MIN = 2
+"""The second part of a split word has at least this many letters (Petrochemicco: co) ..."""
+SPLIT_HEAD_MIN = 3
+"""... the first part at least this many (Cooperation is not co and operation) ..."""
+SPLIT_PREFIX_MIN = 4
+"""... and a first part that is a known word cut short at least this many (Genertrading:
+gener, of general): a shorter beginning starts too many words."""
+SPLIT_LONE_TAIL = 6
+"""A second part this long is looked up alone when the first is too short a beginning of a
+word to look up (Jamnetwork: jam, of Jamal, and network)."""
+SPLIT_LIMIT = 2
+"""How many ways of splitting one word are looked up (whole first parts, long second parts
+first)."""
+SPLIT_COMPLETIONS = 3
+"""How many known words (shortest first) a cut-short first part may stand for ..."""
+SPLIT_SCAN = 64
+"""... chosen among at most this many words starting with it, in alphabetical order."""
 
 INDEX_MAGIC = b"aliasres-index\n"
 INDEX_FORMAT = 3
@@ -160,6 +181,8 @@ class CandidateIndex:
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._deletion_index: dict[str, list[str]] | None = None
         self._acronyms: dict[str, tuple[str, ...]] | None = None
+        self._parts: dict[str, list[list[tuple[str, float]]]] = {}
+        self._sorted_words: list[str] | None = None
         self._buffers = threading.local()  # the numpy path's scratch arrays, per thread
 
     def __len__(self) -> int:
@@ -393,6 +416,83 @@ class CandidateIndex:
                     keys[key] = max(keys.get(key, 0.0), borrowed)
         return list(keys.items())
 
+    def word_parts(self, text: str) -> list[list[tuple[str, float]]]:
+        """The known words an unknown word may be written with: each part as the known words
+        it may be, with a similarity (``JOINED_WORDS``, or ``JOINED_CUT_WORDS`` for a part that
+        only begins a known word).
+
+        A word splits into a first part that is a known word or the beginning of one (at least
+        ``SPLIT_PREFIX_MIN`` letters: Genertrading, General Trading with letters lost across
+        the word boundary) and a second part that is a known word (Futurebank: future, bank).
+        Known words and their beginnings are found by look-ups in the vocabulary and a
+        binary search in its sorted words, never by scanning it. Answers are kept (bounded).
+        """
+        found = self._parts.get(text)
+        if found is not None:
+            return found
+        vocabulary = self._vocabulary
+        splits: list[tuple[bool, int, list[list[tuple[str, float]]]]] = []
+        if len(text) >= SPLIT_MIN_LETTERS and text not in vocabulary:
+            for cut in range(SPLIT_HEAD_MIN, len(text) - SPLIT_PART_MIN + 1):
+                head, tail = text[:cut], text[cut:]
+                if tail not in vocabulary:
+                    continue
+                if head in vocabulary:
+                    first = [(head, JOINED_WORDS)]
+                elif len(head) >= SPLIT_PREFIX_MIN:
+                    first = [(word, JOINED_CUT_WORDS) for word in self._completions(head)]
+                elif len(tail) >= SPLIT_LONE_TAIL:  # too short a beginning to look up
+                    splits.append((False, len(tail), [[(tail, JOINED_WORDS)]]))
+                    continue
+                else:
+                    continue
+                if first:
+                    whole = first[0][1] == JOINED_WORDS
+                    splits.append((whole, len(tail), [first, [(tail, JOINED_WORDS)]]))
+        splits.sort(key=lambda split: split[:2], reverse=True)
+        found = [part for _, _, parts in splits[:SPLIT_LIMIT] for part in parts]
+        if len(self._parts) >= SIMILAR_TOKENS_CACHE:
+            self._parts.clear()
+        self._parts[text] = found
+        return found
+
+    def _completions(self, head: str) -> list[str]:
+        """The shortest known words that begin with ``head`` (and are longer)."""
+        if self._sorted_words is None:
+            self._sorted_words = sorted(self._vocabulary)
+        words = self._sorted_words
+        start = bisect.bisect_right(words, head)
+        following = itertools.islice(words, start, start + SPLIT_SCAN)
+        starting = itertools.takewhile(lambda word: word.startswith(head), following)
+        return sorted(starting, key=lambda word: (len(word), word))[:SPLIT_COMPLETIONS]
+
+    def _joined_keyed(self, tokens: Sequence[Token]) -> list[KeyedToken]:
+        """Extra keyed parts of a query whose words may be joined or split otherwise than in
+        the registry: the known words an unknown word is written with (see ``word_parts``),
+        and the known word two adjacent words spell together (Fast Link: fastlink). Each part
+        keys the names carrying any word it may be, discounted by its similarity."""
+        parts: list[list[tuple[str, float]]] = []
+        for token in tokens:
+            if len(token.text) >= SPLIT_MIN_LETTERS and token.text not in self._vocabulary:
+                parts += self.word_parts(token.text)
+        for left, right in itertools.pairwise(tokens):
+            joined = left.text + right.text
+            if joined in self._vocabulary:
+                parts.append([(joined, JOINED_WORDS)])
+        keyed: list[KeyedToken] = []
+        for words in parts:
+            normalized = normalize(words[0][0]).tokens
+            if not normalized:
+                continue  # a function word: it weighs nothing
+            token = normalized[0]
+            keys: dict[str, float] = {}
+            for word, similarity in words:
+                for key in self._vocabulary[word]:
+                    rarity = self._idf[self._keys[key]] * similarity
+                    keys[key] = max(keys.get(key, 0.0), rarity)
+            keyed.append((token, list(keys.items()), token.weight * max(keys.values())))
+        return keyed
+
     def _estimate(self, name_id: int, shared: float, query_weight: float) -> float:
         """A weighted Dice coefficient: the weight of shared keys over the mean of both names'
         total weights."""
@@ -431,6 +531,7 @@ class CandidateIndex:
         for token in query.tokens:
             keys = self._keys_of(token)
             keyed.append((token, keys, token.weight * max((r for _, r in keys), default=0.0)))
+        keyed += self._joined_keyed(query.tokens)
         keyed.sort(key=lambda item: -item[2])
         # Same folded form, then a registered acronym, then initials, then an acronym the
         # query spells out: above any estimate.

@@ -68,6 +68,18 @@ ACRONYM_EXPANSION = 0.9
 PROBABLE_ACRONYM = 0.72
 """A short word in capitals equal to the initials of a registered name."""
 PROBE_MAX_LETTERS = 6
+JOINED_WORDS = 0.9
+"""A word that is two words of the other side written together (Futurebank ~ Future Bank,
+Fast Link ~ Fastlink): the same letters, but one word, so a little below an exact pair."""
+JOINED_CUT_WORDS = 0.8
+"""A word that is two words run together with the end of the first cut off (Genertrading ~
+General Trading: a few letters lost across the word boundary)."""
+JOINED_MIN_LETTERS = 5
+"""A word shorter than this is not read as two words run together."""
+JOINED_PART_MIN = 2
+"""Each of the two words a joined word spells must have at least this many letters ..."""
+JOINED_CUT_MIN = 3
+"""... and the first word, when cut, at least this many letters left of it."""
 OMITTED_PLACE_COST = 0.3
 """Share of its weight a place of the name costs when the query leaves it out: names drop
 their country freely (Bank Melli Iran is also Bank Melli), yet a branch named after a place
@@ -231,6 +243,22 @@ class QueryScorer:
         self.country = country
         self.acronym = acronym_probe(query.name)
         self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
+        tokens = query.name.tokens
+        # The query words long enough to be two words run together, and the endings such a
+        # word may have (its spelling's and its key's): a name word is looked at as the
+        # second of two words one of them writes only if it is among these.
+        self._long = tuple(i for i, t in enumerate(tokens) if len(t.text) >= JOINED_MIN_LETTERS)
+        self._endings = frozenset(
+            word[start:]
+            for i in self._long
+            for word in (tokens[i].text, tokens[i].key)
+            for start in range(1, len(word) - 1)
+        )
+        # How the query's words may end a name word that writes two of them.
+        self._second_parts = tuple(
+            {tail for t in tokens[1:] for tail in (t.text, *_key_tails(t)) if len(tail) > 1}
+        )
+        self._joins: dict[str, tuple[tuple[int, float], ...]] = {}
 
     def _row(self, token: Token) -> tuple[tuple[int, float, str], ...]:
         """The query tokens that ``token`` resembles, as (position, similarity, rule)."""
@@ -244,6 +272,77 @@ class QueryScorer:
             )
             self._rows[token.text] = row
         return row
+
+    def _join_words(self, candidate: PreparedName) -> list[tuple[list[int], list[int], float, str]]:
+        """Pair a word on one side with two consecutive words on the other that it writes as
+        one.
+
+        "Futurebank" is "Future Bank" and "Fast Link" is "Fastlink" (``JOINED_WORDS``); a word
+        may also be the two run together with the end of the first cut off, as when a few
+        letters across the word boundary are lost ("Genertrading" for "General Trading",
+        ``JOINED_CUT_WORDS``). Only a word whose identity the other side lacks is looked at (it
+        could pair with no word there as it is); the two words may have partners of their own
+        (Trading is a company word, as FZE is), which a joined word goes before. What a
+        registry word can join with is worked out once per query. Returns (query positions,
+        name positions, similarity, rule).
+        """
+        query = self.query
+        q_tokens, n_tokens = query.name.tokens, candidate.name.tokens
+        found: list[tuple[list[int], list[int], float, str]] = []
+        used_q: set[int] = set()
+        used_n: set[int] = set()
+        if len(n_tokens) >= 2 and any(
+            query.identities[i] not in candidate.identities for i in self._long
+        ):
+            for second in range(1, len(n_tokens)):  # a query word writing two of the name's
+                first = second - 1
+                tail, endings = n_tokens[second], self._endings
+                if tail.text not in endings and not {tail.key, tail.key[1:]} & endings:
+                    continue
+                for i in self._long:
+                    if (
+                        i in used_q
+                        or first in used_n
+                        or second in used_n
+                        or query.identities[i] in candidate.identities
+                    ):
+                        continue
+                    similarity = _joined_similarity(q_tokens[i], n_tokens[first], n_tokens[second])
+                    if similarity:
+                        used_q.add(i)
+                        used_n.update((first, second))
+                        found.append(([i], [first, second], similarity, _joined_rule(similarity)))
+        if len(q_tokens) < 2:
+            return found
+        for j, token in enumerate(n_tokens):  # a name word writing two of the query's
+            if len(token.text) < JOINED_MIN_LETTERS or j in used_n:
+                continue
+            parts = self._second_parts
+            if not token.text.endswith(parts) and not token.key.endswith(parts):
+                continue
+            if candidate.identities[j] in query.identities:
+                continue
+            for first, similarity in self._joins_of(token):
+                if first not in used_q and first + 1 not in used_q:
+                    used_n.add(j)
+                    used_q.update((first, first + 1))
+                    found.append(([first, first + 1], [j], similarity, _joined_rule(similarity)))
+                    break
+        return found
+
+    def _joins_of(self, token: Token) -> tuple[tuple[int, float], ...]:
+        """The consecutive query words a registry word writes as one: (position of the first,
+        similarity)."""
+        found = self._joins.get(token.text)
+        if found is None:
+            q_tokens = self.query.name.tokens
+            found = tuple(
+                (first, similarity)
+                for first in range(len(q_tokens) - 1)
+                if (similarity := _joined_similarity(token, q_tokens[first], q_tokens[first + 1]))
+            )
+            self._joins[token.text] = found
+        return found
 
     def score(
         self,
@@ -347,9 +446,16 @@ class QueryScorer:
             return 0.0, frozenset()
         q_weights, n_weights = self.query.weights, candidate.weights
         matched: list[tuple[int, int, float, str]] = []
+        joined = self._join_words(candidate) if len(q_tokens) + len(n_tokens) > 2 else []
+        joined_q = {i for q_run, _, _, _ in joined for i in q_run}
         free_n = list(range(len(n_tokens)))
+        for _, n_run, _, _ in joined:
+            for j in n_run:
+                free_n.remove(j)
         free_q = []
         for i, identity in enumerate(self.query.identities):
+            if i in joined_q:
+                continue
             j = next((j for j in free_n if candidate.identities[j] == identity), -1)
             if j < 0:
                 free_q.append(i)
@@ -399,6 +505,13 @@ class QueryScorer:
                 left = " ".join(q_tokens[i].text for i in q_run)
                 right = " ".join(n_tokens[j].text for j in n_run)
                 pairs.append(TokenPair(left, right, "acronym-expansion", ACRONYM_EXPANSION, weight))
+        for q_run, n_run, similarity, rule in joined:
+            weight = (sum(q_weights[i] for i in q_run) + sum(n_weights[j] for j in n_run)) / 2
+            earned += similarity * weight
+            if pairs is not None:
+                left = " ".join(q_tokens[i].text for i in q_run)
+                right = " ".join(n_tokens[j].text for j in n_run)
+                pairs.append(TokenPair(left, right, rule, similarity, weight))
         for i in free_q:
             q_token = q_tokens[i]
             if q_token.kind is TokenKind.COUNTRY and _registered_in(q_token.concept, group):
@@ -442,10 +555,10 @@ class QueryScorer:
         )
         if total <= 0.0:
             return 0.0, spelled
-        if expansions and not matched:
+        if expansions and not matched and not joined:
             # Initials alone (WHO ~ Wafa Humanitarian Organization) only suggest a candidate.
             return min(DERIVED_ACRONYM, earned / total), spelled
-        if not expansions and _places_only(q_tokens, matched):
+        if not expansions and not joined and _places_only(q_tokens, matched):
             return PLACE_ONLY * min(1.0, earned / total), spelled
         return min(1.0, earned / total), spelled
 
@@ -507,6 +620,39 @@ def _expand_acronyms(
                 other_free.remove(other)
             found.append(([index], run) if acronym_side_is_query else (run, [index]))
     return found
+
+
+def _joined_similarity(word: Token, first: Token, second: Token) -> float:
+    """How well ``word`` writes ``first`` and ``second`` as one: ``JOINED_WORDS`` if it is
+    the two run together, ``JOINED_CUT_WORDS`` if the first lost its end, else 0. Spellings
+    are compared, then phonetic keys (the Latin rules read a joined word as a whole:
+    Industrigroup is spelled industrigrup, its second part group). Inside a word, the second
+    part's initial-vowel marker is silent (Charitabaqsa: the key of aqsa is AKS, KS in it)."""
+    for text, head_text, tail in (
+        (word.text, first.text, second.text),
+        *((word.key, first.key, key) for key in _key_tails(second)),
+    ):
+        if len(head_text) < JOINED_PART_MIN or len(tail) < JOINED_PART_MIN:
+            continue
+        if not text.endswith(tail):
+            continue
+        head = text[: len(text) - len(tail)]
+        if head == head_text:
+            return JOINED_WORDS
+        if len(head) >= JOINED_CUT_MIN and head_text.startswith(head):
+            return JOINED_CUT_WORDS
+    return 0.0
+
+
+def _key_tails(token: Token) -> tuple[str, ...]:
+    """How a word's key may end a word it is the second part of: as it is, or without its
+    initial-vowel marker (inside a word, a vowel is silent)."""
+    key = token.key
+    return (key, key[1:]) if key.startswith("A") else (key,)
+
+
+def _joined_rule(similarity: float) -> str:
+    return "joined-words" if similarity == JOINED_WORDS else "joined-cut-words"
 
 
 def _acronym_letters(token: Token) -> str:
