@@ -33,6 +33,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -132,10 +133,13 @@ def transliterate(text: str, rng: random.Random) -> str:
 
 
 def drop_article(text: str) -> str:
+    """The name without its first article, taken in the order of ``ARTICLES``: a word of its
+    own (or al-, el- before the next word), never letters inside a word (the EL of Samuel)."""
     upper = text.upper() + " "
     for article in ARTICLES:
-        if article in upper[1:] or upper.startswith(article):
-            return upper.replace(article, "", 1).strip()
+        found = re.search(rf"(?<![A-Z0-9']){re.escape(article)}", upper)
+        if found:
+            return (upper[: found.start()] + upper[found.end() :]).strip()
     return text
 
 
