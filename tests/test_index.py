@@ -185,3 +185,22 @@ def test_a_long_second_part_is_looked_up_alone_when_the_first_is_a_short_beginni
     index = Resolver(registry).index
     assert index.word_parts("jamnetwork") == [[("network", aliasres.index.JOINED_WORDS)]]
     assert index.word_parts("jamtrade") == []  # trade: too short to be looked up alone
+
+
+def test_clearing_the_query_caches_forgets_earlier_queries_and_changes_no_answer() -> None:
+    resolver = Resolver(Registry.load())
+    names = ["Okba Ibn Nafaa", "Jund al-Khilafa in Tunsia", "FUTUREBANK", "AQIM"]
+    before = [resolver.resolve(name) for name in names]
+    index = resolver.index
+    assert index._entries  # decoded names
+    assert index._similar  # the near spellings of Tunsia
+    index.clear_caches()
+    caches = (index._entries, index._tokens, index._similar, index._parts)
+    assert [len(cache) for cache in caches] == [0, 0, 0, 0]
+    after = [resolver.resolve(name) for name in names]
+
+    def answers(results: list[Result]) -> list[tuple[Decision, str, float]]:
+        return [(r.decision, r.best.group.id, r.best.score) for r in results if r.best]
+
+    assert answers(after) == answers(before)
+    assert len(answers(before)) == len(names)
