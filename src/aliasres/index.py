@@ -404,9 +404,10 @@ class CandidateIndex:
         most batches of clean names never need it)."""
         if self._deletion_index is None:
             index: dict[str, list[str]] = defaultdict(list)
-            for word in sorted(self._vocabulary):
-                for variant in _one_deletion(word):
-                    index[variant].append(word)
+            with indexbuild.collector_paused():  # a full collection would scan the registry
+                for word in sorted(self._vocabulary):
+                    for variant in _one_deletion(word):
+                        index[variant].append(word)
             self._deletion_index = dict(index)
         return self._deletion_index
 

@@ -110,7 +110,7 @@ def build(registry: Registry, workers: int | None = None) -> Built:
     if workers is None:
         large = sum(map(_name_count, registry.groups)) >= PARALLEL_BUILD_NAMES
         workers = usable_cpus() if large else 1
-    with _collector_paused():
+    with collector_paused():
         if workers > 1 and not _daemonic():
             shard, postings = _build_in_processes(registry, workers)
         else:
@@ -120,7 +120,7 @@ def build(registry: Registry, workers: int | None = None) -> Built:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off, for a build: what a build makes either lives on or is
     freed by reference counting, so a collection frees nothing, but each full one scans every
     object (the registry's too). At 300,000 names this saved a quarter of the parent's time."""
@@ -303,7 +303,7 @@ def _build_in_processes(registry: Registry, workers: int) -> tuple[Shard, Postin
 
 
 def _start_worker() -> None:
-    """Set up a worker process: no cyclic garbage collector (see ``_collector_paused``; in a
+    """Set up a worker process: no cyclic garbage collector (see ``collector_paused``; in a
     forked worker, its scans would also copy the parent's memory pages they touch)."""
     gc.disable()
 
