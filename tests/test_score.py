@@ -238,6 +238,26 @@ class TestPlacesInsideAnAcronym:
         assert "country conflict" not in str(result.best.explanation)
 
 
+class TestNumbers:
+    """Numbers are not spelled differently: two that differ never pair, however alike."""
+
+    @pytest.mark.parametrize(("left", "right"), [("2655", "2656"), ("7th", "17th"), ("1a", "2a")])
+    def test_different_numbers_do_not_pair(self, left: str, right: str) -> None:
+        assert pair_similarity(token(left), token(right)) == (0.0, "different-number")
+
+    def test_the_same_number_pairs(self) -> None:
+        assert pair_similarity(token("2655"), token("2655")) == (SAME_TEXT, "same-text")
+
+    def test_a_hull_number_tells_sister_ships_apart(self) -> None:
+        result = Resolver(Registry.from_names({"yard-2655": ["Hyundai Mipo 2655"]})).resolve(
+            "Hyundai Mipo 2656"
+        )
+        assert result.decision is not Decision.MATCH
+        assert result.best is not None
+        assert "different-number" not in {p.rule for p in result.best.explanation.pairs}
+        assert ("2656", None) in {(p.query, p.candidate) for p in result.best.explanation.pairs}
+
+
 class TestTruncatedWords:
     def test_a_word_cut_short_pairs_with_the_whole_word(self) -> None:
         similarity, rule = pair_similarity(token("Air"), token("Airlines"))
@@ -320,3 +340,26 @@ class TestJoinedWords:
         result = Resolver(Registry.from_names({"g": ["General Trading"]})).resolve("GETRADING")
         pairs = result.best.explanation.pairs if result.best is not None else ()
         assert not [p for p in pairs if p.rule.startswith("joined")]
+
+    def test_keys_that_join_must_belong_to_words_spelled_alike(self) -> None:
+        """Ir Ital and Artavil share their keys (AR + TL: keys leave out vowels and v/w), but
+        Artavil is not Ir Ital written as one word; Irital is."""
+        result = Resolver(Registry.from_names({"a": ["Artavil"]})).resolve("IR-ITAL")
+        pairs = result.best.explanation.pairs if result.best is not None else ()
+        assert not [p for p in pairs if p.rule.startswith("joined")]
+        names = {"artavil": ["Artavil"], "irital": ["Irital Shipping S.R.L."]}
+        assert best_group(names, "IR-ITAL") == "irital"
+
+
+class TestWordsOfOneConcept:
+    def test_a_word_pairs_with_its_own_spelling_before_another_word_of_its_concept(
+        self,
+    ) -> None:
+        """FZCO and Trading are both company words: the query's FZCO pairs with the name's
+        FZCO, which leaves Trading to the query's mistyped Tradirng."""
+        names = {"aa": ["A A Trading FZCO"], "asbl": ["ASBL"]}
+        assert best_group(names, "A A TRADIRNG FZCO") == "aa"
+        result = Resolver(Registry.from_names(names)).resolve("A A TRADIRNG FZCO")
+        assert result.best is not None
+        pairs = {(p.query, p.candidate, p.rule) for p in result.best.explanation.pairs}
+        assert ("fzco", "fzco", "same-text") in pairs

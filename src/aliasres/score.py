@@ -186,6 +186,8 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
             return SAME_KEY, "concept"
         similarity = same_key_similarity(left.text, right.text)
         return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
+    if _different_numbers(left.text, right.text):
+        return 0.0, "different-number"
     if (left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY) and not _spells_place(
         left, right
     ):
@@ -205,6 +207,17 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     if _truncation(left, right) or _truncation(right, left):
         return TRUNCATION, "truncation"
     return 0.0, "no-match"
+
+
+def _different_numbers(left: str, right: str) -> bool:
+    """Two words that both carry digits, not the same ones: numbers are not spelled
+    differently, they differ (Yard No. 2655 is not Yard No. 2656, 7th is not 17th), however
+    alike they look or sound."""
+    if left.isalpha() or right.isalpha():
+        return False
+    left_digits = "".join(char for char in left if char.isdigit())
+    right_digits = "".join(char for char in right if char.isdigit())
+    return bool(left_digits) and bool(right_digits) and left_digits != right_digits
 
 
 def _spells_place(left: Token, right: Token) -> bool:
@@ -460,6 +473,19 @@ class QueryScorer:
             if j < 0:
                 free_q.append(i)
                 continue
+            if q_tokens[i].text != n_tokens[j].text:
+                # Of several words with the query word's identity (FZCO and Trading are both
+                # company words), the one spelled as it is pairs with it, leaving the others
+                # to the query's other words (a mistyped Tradirng).
+                text = q_tokens[i].text
+                j = next(
+                    (
+                        k
+                        for k in free_n
+                        if n_tokens[k].text == text and candidate.identities[k] == identity
+                    ),
+                    j,
+                )
             free_n.remove(j)
             if q_tokens[i].text == n_tokens[j].text:
                 matched.append((i, j, SAME_TEXT, "same-text"))
@@ -638,10 +664,20 @@ def _joined_similarity(word: Token, first: Token, second: Token) -> float:
             continue
         head = text[: len(text) - len(tail)]
         if head == head_text:
-            return JOINED_WORDS
-        if len(head) >= JOINED_CUT_MIN and head_text.startswith(head):
-            return JOINED_CUT_WORDS
+            similarity = JOINED_WORDS
+        elif len(head) >= JOINED_CUT_MIN and head_text.startswith(head):
+            similarity = JOINED_CUT_WORDS
+        else:
+            continue
+        if text is word.text or _spelled_alike(word.text, first.text + second.text):
+            return similarity
     return 0.0
+
+
+def _spelled_alike(word: str, joined: str) -> bool:
+    """Keys joined must also be spelled alike: keys ignore vowels and semivowels, so Ir Ital
+    and Artavil share theirs (AR + TL), yet Artavil does not write Ir Ital."""
+    return fuzz.ratio(word, joined) >= 100 * FUZZY_MIN
 
 
 def _key_tails(token: Token) -> tuple[str, ...]:
