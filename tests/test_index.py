@@ -110,6 +110,26 @@ def test_a_short_unknown_word_with_a_known_sound_key_borrows_nothing() -> None:
     assert proposed == {"Wad Trading"}
 
 
+def test_of_equally_near_known_words_those_differing_in_a_letter_of_one_class_come_first() -> None:
+    """Sahedi is one letter from Saedi, Saheli, Shahed, Vahedi and Zahedi; of the four equally
+    near it (a letter changed), Zahedi only writes z for s, which transliterations exchange."""
+    names = ["Saedi", "Saheli", "Shahed", "Vahedi", "Zahedi"]
+    registry = Registry.from_names({name.lower(): [f"{name}, Mostafa"] for name in names})
+    index = Resolver(registry).index
+    assert [word for word, _ in index.similar_tokens("sahedi")][:2] == ["saedi", "zahedi"]
+
+
+def test_a_known_word_borrows_the_keys_of_its_sound_twins() -> None:
+    """Hamsa is itself a registry word (key HMS); Hamza (HMZ) differs from it in a letter of
+    one class (s/z), so the index proposes it too, but not Hansa, a letter away otherwise."""
+    registry = Registry.from_names(
+        {"hamza": ["Hamza, Amir"], "hamsa": ["Hamsa Trading"], "hansa": ["Hansa"]}
+    )
+    assert _proposed(registry, "Hamsa, Amir") == {"Hamza, Amir", "Hamsa Trading"}
+    index = Resolver(registry).index
+    assert index.sound_twins("hamsa") == [("hamza", 0.8)]
+
+
 def test_a_group_also_has_its_best_name_with_the_querys_rarest_key_scored() -> None:
     """Only a group's best names by pre-score are scored. Pre-scores count shared keys only,
     so a name the query misspells (Omagi & Bro for Omgy & Bros) may rank below names of the

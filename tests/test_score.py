@@ -196,6 +196,22 @@ class TestSoundAlikes:
         assert rule == "same-key"
         assert similarity < FUZZY_MIN
 
+    @pytest.mark.parametrize(("left", "right"), [("Pang", "Sang"), ("Kang", "Tang")])
+    def test_short_words_that_differ_in_their_first_letter_are_other_words(
+        self, left: str, right: str
+    ) -> None:
+        assert pair_similarity(token(left), token(right)) == (0.0, "no-match")
+
+    @pytest.mark.parametrize(("left", "right"), [("Pang", "Pant"), ("Dmar", "Mar")])
+    def test_short_words_that_begin_alike_or_differ_in_length_are_look_alikes(
+        self, left: str, right: str
+    ) -> None:
+        assert pair_similarity(token(left), token(right))[1] == "fuzzy"
+
+    def test_a_short_name_spelled_in_full_beats_one_with_other_syllables(self) -> None:
+        names = {"choi": ["Choi, Frederic Chin Pang"], "chi": ["Chi, Sang-chun"]}
+        assert best_group(names, "CHOI, Chin-pang") == "choi"
+
     def test_a_reading_of_another_tradition_counts_as_far_as_the_spellings_agree(self) -> None:
         close, rule = pair_similarity(token("Gamal"), token("Jamal"))  # Egyptian g for jim
         assert rule == "alternate-reading"

@@ -68,6 +68,10 @@ FUZZY_TOKEN_LIMIT = 3
 TYPO_MIN_LETTERS = 5
 """An unknown word whose sound-key is in the index still borrows the keys of known words one
 edit away from this length: a shorter one has too many such neighbours (Wayd: Ayd, Wad)."""
+SOUND_CLASSES = str.maketrans("zqcyeowvp", "skkiiuuub")
+"""Letters transliterations write for one another (s/z, k/q/c, i/y/e, u/o/w/v, b/p), each
+mapped to one of its class. Of the known words equally near an unknown one, those that differ
+from it only within these classes are borrowed from first (Sahedi: Zahedi before Saheli)."""
 SIMILAR_TOKENS_CACHE = 50_000
 """How many unknown query tokens keep their fuzzy vocabulary look-up."""
 DECODED_NAMES_CACHE = 100_000
@@ -378,12 +382,13 @@ class CandidateIndex:
         if found is None:
             deletions = self._deletions()
             near = {word for variant in _one_deletion(text) for word in deletions.get(variant, ())}
+            sound = text.translate(SOUND_CLASSES)
             scored = sorted(
-                (-score, word)
+                (-score, word.translate(SOUND_CLASSES) != sound, word)
                 for word in near
                 if (score := fuzz.ratio(text, word)) >= FUZZY_TOKEN_CUTOFF
             )
-            found = [(word, -score / 100.0) for score, word in scored[:FUZZY_TOKEN_LIMIT]]
+            found = [(word, -score / 100.0) for score, _, word in scored[:FUZZY_TOKEN_LIMIT]]
             if len(self._similar) >= SIMILAR_TOKENS_CACHE:
                 self._similar.clear()
             self._similar[text] = found
@@ -409,12 +414,46 @@ class CandidateIndex:
         keys = {
             key: rarity for key in token_keys(token) if (rarity := self.rarity(key)) is not None
         }
-        if token.text not in self._vocabulary and (not keys or len(token.text) >= TYPO_MIN_LETTERS):
-            for similar, similarity in self.similar_tokens(token.text):
-                for key in self._vocabulary[similar]:
-                    borrowed = self._idf[self._keys[key]] * similarity
-                    keys[key] = max(keys.get(key, 0.0), borrowed)
+        if token.text not in self._vocabulary:
+            if not keys or len(token.text) >= TYPO_MIN_LETTERS:
+                similar = self.similar_tokens(token.text)
+            else:
+                similar = []
+        elif len(token.text) >= TYPO_MIN_LETTERS and token.concept is None:
+            similar = self.sound_twins(token.text)
+        else:
+            similar = []
+        for word, similarity in similar:
+            for key in self._vocabulary[word]:
+                borrowed = self._idf[self._keys[key]] * similarity
+                keys[key] = max(keys.get(key, 0.0), borrowed)
         return list(keys.items())
+
+    def sound_twins(self, text: str) -> list[tuple[str, float]]:
+        """Known words that differ from a known word by one letter written for another of its
+        class (``SOUND_CLASSES``: Hamsa and Hamza, Kasim and Qasim), with their similarity:
+        a spelling that is itself a registry word may still be another word's transliteration.
+        Answers are kept (a bounded cache)."""
+        key = "=" + text
+        found = self._similar.get(key)
+        if found is None:
+            deletions = self._deletions()
+            sound = text.translate(SOUND_CLASSES)
+            near = {
+                word
+                for variant in _one_deletion(text)
+                for word in deletions.get(variant, ())
+                if len(word) == len(text) and word != text
+            }
+            found = sorted(
+                (word, fuzz.ratio(text, word) / 100.0)
+                for word in near
+                if word.translate(SOUND_CLASSES) == sound
+            )[:FUZZY_TOKEN_LIMIT]
+            if len(self._similar) >= SIMILAR_TOKENS_CACHE:
+                self._similar.clear()
+            self._similar[key] = found
+        return found
 
     def word_parts(self, text: str) -> list[list[tuple[str, float]]]:
         """The known words an unknown word may be written with: each part as the known words

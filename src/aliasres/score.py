@@ -30,6 +30,10 @@ ALTERNATE_FLOOR = 0.6  # ... and the spellings are as far apart as they can be
 COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
+FUZZY_OTHER_INITIAL_MAX_LETTERS = 4
+"""Words of this many letters or fewer that differ in their first letter only pair as
+look-alikes if one is longer (Dmar ~ Mar): Pang and Sang, Kang and Tang are other syllables,
+not one mistyped (a typo seldom hits the first letter)."""
 TRUNCATION = 0.7  # one word is the other cut short
 TRUNCATION_MIN_LETTERS = 3
 PLACE_TYPO_MIN_LETTERS = 6
@@ -186,7 +190,7 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
             return SAME_KEY, "concept"
         similarity = same_key_similarity(left.text, right.text)
         return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
-    if _different_numbers(left.text, right.text):
+    if not (left.text.isalpha() or right.text.isalpha()) and _different_numbers(left, right):
         return 0.0, "different-number"
     if (left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY) and not _spells_place(
         left, right
@@ -202,21 +206,23 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
         similarity = _short_key_similarity(similarity, key, left.text, right.text)
         return similarity, "alternate-reading"
     ratio = fuzz.ratio(left.text, right.text) / 100.0
-    if ratio >= FUZZY_MIN:
+    if ratio >= FUZZY_MIN and (
+        left.text[:1] == right.text[:1]
+        or len(left.text) != len(right.text)
+        or len(left.text) > FUZZY_OTHER_INITIAL_MAX_LETTERS
+    ):
         return ratio * FUZZY_SCALE, "fuzzy"
     if _truncation(left, right) or _truncation(right, left):
         return TRUNCATION, "truncation"
     return 0.0, "no-match"
 
 
-def _different_numbers(left: str, right: str) -> bool:
+def _different_numbers(left: Token, right: Token) -> bool:
     """Two words that both carry digits, not the same ones: numbers are not spelled
     differently, they differ (Yard No. 2655 is not Yard No. 2656, 7th is not 17th), however
     alike they look or sound."""
-    if left.isalpha() or right.isalpha():
-        return False
-    left_digits = "".join(char for char in left if char.isdigit())
-    right_digits = "".join(char for char in right if char.isdigit())
+    left_digits = "".join(char for char in left.text if char.isdigit())
+    right_digits = "".join(char for char in right.text if char.isdigit())
     return bool(left_digits) and bool(right_digits) and left_digits != right_digits
 
 
