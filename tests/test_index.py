@@ -205,3 +205,11 @@ def test_a_long_second_part_is_looked_up_alone_when_the_first_is_a_short_beginni
     index = Resolver(registry).index
     assert index.word_parts("jamnetwork") == [[("network", aliasres.index.JOINED_WORDS)]]
     assert index.word_parts("jamtrade") == []  # trade: too short to be looked up alone
+
+
+def test_an_unknown_word_is_looked_up_as_the_known_words_it_begins() -> None:
+    """Dani, a word no registry name has, is Daniel cut short: Tvito, Daniel is proposed
+    though the two share no key (DN, DNL); a beginning of three letters is too short."""
+    registry = Registry.from_names({"tvito": ["Tvito, Daniel"], "other": ["Dino Trading"]})
+    assert "Tvito, Daniel" in _proposed(registry, "DANI")
+    assert "Tvito, Daniel" not in _proposed(registry, "Dan Group")

@@ -39,7 +39,13 @@ from aliasres.indexbuild import token_keys as token_keys  # also used by aliasre
 from aliasres.model import AliasKind
 from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind, normalize
 from aliasres.registry import Registry
-from aliasres.score import JOINED_CUT_WORDS, JOINED_WORDS, PreparedName, acronym_probe
+from aliasres.score import (
+    JOINED_CUT_WORDS,
+    JOINED_WORDS,
+    TRUNCATION,
+    PreparedName,
+    acronym_probe,
+)
 
 # Tuning constants, named so that benchmarks can report what they were run with.
 MAX_CANDIDATES = 15
@@ -72,6 +78,9 @@ SOUND_CLASSES = str.maketrans("zqcyeowvp", "skkiiuuub")
 """Letters transliterations write for one another (s/z, k/q/c, i/y/e, u/o/w/v, b/p), each
 mapped to one of its class. Of the known words equally near an unknown one, those that differ
 from it only within these classes are borrowed from first (Sahedi: Zahedi before Saheli)."""
+CUT_SHORT_MIN_LETTERS = 4
+"""An unknown word of this many letters or more is also looked up as the known words it
+begins: a shorter beginning starts too many words."""
 SIMILAR_TOKENS_CACHE = 50_000
 """How many unknown query tokens keep their fuzzy vocabulary look-up."""
 DECODED_NAMES_CACHE = 100_000
@@ -419,6 +428,9 @@ class CandidateIndex:
                 similar = self.similar_tokens(token.text)
             else:
                 similar = []
+            if len(token.text) >= CUT_SHORT_MIN_LETTERS and token.concept is None:
+                # A word cut short (Dani for Daniel, Intl): the known words it begins.
+                similar = [*similar, *self.cut_short(token.text)]
         elif len(token.text) >= TYPO_MIN_LETTERS and token.concept is None:
             similar = self.sound_twins(token.text)
         else:
@@ -428,6 +440,11 @@ class CandidateIndex:
                 borrowed = self._idf[self._keys[key]] * similarity
                 keys[key] = max(keys.get(key, 0.0), borrowed)
         return list(keys.items())
+
+    def cut_short(self, text: str) -> list[tuple[str, float]]:
+        """The shortest known words that an unknown word begins (``SPLIT_COMPLETIONS`` at
+        most), with the similarity of a word cut short (``TRUNCATION``)."""
+        return [(word, TRUNCATION) for word in self._completions(text)]
 
     def sound_twins(self, text: str) -> list[tuple[str, float]]:
         """Known words that differ from a known word by one letter written for another of its
