@@ -213,3 +213,22 @@ def test_an_unknown_word_is_looked_up_as_the_known_words_it_begins() -> None:
     registry = Registry.from_names({"tvito": ["Tvito, Daniel"], "other": ["Dino Trading"]})
     assert "Tvito, Daniel" in _proposed(registry, "DANI")
     assert "Tvito, Daniel" not in _proposed(registry, "Dan Group")
+
+
+def test_a_name_with_the_querys_rarest_word_is_ranked_however_many_words_the_query_adds() -> None:
+    """Unipapel is on one name; the query adds words that sixteen other groups share, which
+    keep the estimate of Unipapel S.A. below theirs, yet it is ranked."""
+    names = {"unipapel": ["Unipapel S.A."]}
+    names |= {f"bolsas-{i}": ["Bolsas Papeles Sobres S.A."] for i in range(16)}
+    names |= {f"filler-{i}": [f"Filler{i} Trading"] for i in range(200)}
+    query = normalize("UNIPAPEL S.A. BOLSAS DE PAPEL PAPELES SOBRES")
+    index = Resolver(Registry.from_names(names)).index
+    proposed = {index.entry(n)[0].text for n, _ in index.candidates(query)}
+    assert "Unipapel S.A." in proposed
+    saved = aliasres.index.RAREST_KEY_NAMES
+    try:
+        aliasres.index.RAREST_KEY_NAMES = 0
+        without = {index.entry(n)[0].text for n, _ in index.candidates(query)}
+    finally:
+        aliasres.index.RAREST_KEY_NAMES = saved
+    assert "Unipapel S.A." not in without  # what the rule adds

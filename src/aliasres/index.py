@@ -78,6 +78,8 @@ SOUND_CLASSES = str.maketrans("zqcyeowvp", "skkiiuuub")
 """Letters transliterations write for one another (s/z, k/q/c, i/y/e, u/o/w/v, b/p), each
 mapped to one of its class. Of the known words equally near an unknown one, those that differ
 from it only within these classes are borrowed from first (Sahedi: Zahedi before Saheli)."""
+RAREST_KEY_NAMES = 4
+"""The names carrying the query's rarest key are always ranked when they are this few."""
 CUT_SHORT_MIN_LETTERS = 4
 """An unknown word of this many letters or more is also looked up as the known words it
 begins: a shorter beginning starts too many words."""
@@ -605,14 +607,46 @@ class CandidateIndex:
             best, rest = self._estimates_in_bulk(keyed, query_weight, exact, limit, pool)
             chosen = self._select(sorted(ranked) + best, limit, rare)
             if not rest or len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
-                return chosen
-            return self._select(sorted(ranked) + best + rest(), limit, rare)
+                return self._with_rarest(chosen, rare, query, query_weight)
+            chosen = self._select(sorted(ranked) + best + rest(), limit, rare)
+            return self._with_rarest(chosen, rare, query, query_weight)
         ranked += self._estimates(keyed, query_weight, exact, limit)
         if len(ranked) > pool:
             chosen = self._select(heapq.nsmallest(pool, ranked), limit, rare)
             if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
-                return chosen
-        return self._select(sorted(ranked), limit, rare)
+                return self._with_rarest(chosen, rare, query, query_weight)
+        chosen = self._select(sorted(ranked), limit, rare)
+        return self._with_rarest(chosen, rare, query, query_weight)
+
+    def _with_rarest(
+        self,
+        chosen: list[tuple[int, float]],
+        rare: Sequence[int],
+        query: NormalizedName,
+        query_weight: float,
+    ) -> list[tuple[int, float]]:
+        """``chosen`` and, if the query's rarest key is on ``RAREST_KEY_NAMES`` names or fewer,
+        those of them whose group is not chosen, in pre-score order: a name sharing the
+        query's most telling word is ranked even when the query adds many words it lacks
+        (Unipapel S.A. Bolsas de Papel Papeles Sobres for Unipapel S.A.), which keeps its
+        estimate below names sharing several of the added words."""
+        if not rare or len(rare) > RAREST_KEY_NAMES:
+            return chosen
+        groups = {self._group_of[name_id] for name_id, _ in chosen}
+        missing = [name_id for name_id in rare if self._group_of[name_id] not in groups]
+        if not missing:
+            return chosen
+        weight = max(
+            (
+                token.weight * rarity
+                for token in query.tokens
+                for key in token_keys(token)
+                if (rarity := self.rarity(key)) is not None and self.postings(key) == rare
+            ),
+            default=0.0,
+        )
+        extra = [(name_id, self._estimate(name_id, weight, query_weight)) for name_id in missing]
+        return sorted([*chosen, *extra], key=lambda item: -item[1])
 
     def _spelled_acronym_names(self, query: NormalizedName) -> list[int]:
         """Names that carry an acronym a run of the query's words spells out, and the query's
