@@ -50,6 +50,8 @@ class TestEquivalents:
             ("region:maghreb", ["maghreb", "maghrib", "magreb", "المغرب"]),
             ("region:sham", ["sham", "cham", "scham", "levant", "syria", "الشام"]),
             ("company", ["company", "co", "ltd", "llc", "gmbh", "sarl", "ooo", "holding"]),
+            ("company", ["oy", "eood", "cv", "limitada", "empresa unipersonal"]),
+            ("industry", ["industries", "industry", "industrias", "sanaye", "صناعات"]),
             ("saraya", ["sariyya", "saraya", "detachment", "سرية"]),
             ("isis", ["daesh", "daech", "da'ish", "داعش", "isis", "isil", "eiil"]),
             ("adl", ["adl", "adala", "justice", "justicia", "عدل"]),

@@ -7,7 +7,7 @@ from typing import ClassVar
 import pytest
 
 from aliasres import Decision, Registry, Resolver
-from aliasres.normalize import Token, normalize
+from aliasres.normalize import Token, TokenKind, normalize
 from aliasres.score import (
     ALIAS_INITIALS_FACTOR,
     ALTERNATE_READING,
@@ -379,3 +379,12 @@ class TestWordsOfOneConcept:
         assert result.best is not None
         pairs = {(p.query, p.candidate, p.rule) for p in result.best.explanation.pairs}
         assert ("fzco", "fzco", "same-text") in pairs
+
+
+class TestWhatACompanyDoes:
+    def test_industries_is_as_little_telling_as_a_legal_form(self) -> None:
+        """Kalai Industries is Mohammed Kalai's company sooner than Kala Limited: Industries
+        says what the company does, not which company it is, and weighs as little as Limited."""
+        names = {"kalai": ["Kalai Industries"], "kala": ["Kala Limited"]}
+        assert best_group(names, "MOHAMMED KALAI") == "kalai"
+        assert normalize("Kalai Industries").tokens[1].kind is TokenKind.GENERIC
