@@ -52,6 +52,7 @@ class TestEquivalents:
             ("company", ["company", "co", "ltd", "llc", "gmbh", "sarl", "ooo", "holding"]),
             ("company", ["oy", "eood", "cv", "limitada", "empresa unipersonal"]),
             ("industry", ["industries", "industry", "industrias", "sanaye", "صناعات"]),
+            ("haya", ["hay'at", "lajnat", "lajna", "committee", "comité", "لجنة", "هيئة"]),
             ("saraya", ["sariyya", "saraya", "detachment", "سرية"]),
             ("isis", ["daesh", "daech", "da'ish", "داعش", "isis", "isil", "eiil"]),
             ("adl", ["adl", "adala", "justice", "justicia", "عدل"]),

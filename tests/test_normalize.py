@@ -360,6 +360,7 @@ class TestIssueExamples:
             ("Hizb al-Adala wal-Tanmiya", "Justice and Development Party"),
             ("Jamiyya Khayriyya", "Charitable Society"),
             ("Hayat al-Ighatha", "Relief Committee"),
+            ("Lajnat al-Daawa al-Islamiyya", "Islamic Call Committee"),
             ("Kalimat al-Haqq", "Word of Truth"),
             ("Nur al-Islam", "Light of Islam"),
             ("Harakat al-Thawra", "Revolution Movement"),
