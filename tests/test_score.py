@@ -254,6 +254,22 @@ class TestPlacesInsideAnAcronym:
         assert "country conflict" not in str(result.best.explanation)
 
 
+class TestAcronymsAreComparedExactly:
+    @pytest.mark.parametrize(("left", "right"), [("HUJI-B", "HUJI"), ("JAK-T", "JAK-A")])
+    def test_two_different_acronyms_do_not_pair(self, left: str, right: str) -> None:
+        """A branch's acronym is not its parent's (HUJI-B, HUJI), nor a sister branch's."""
+        (a,) = normalize(left).tokens
+        (b,) = normalize(right).tokens
+        assert pair_similarity(a, b) == (0.0, "different-acronym")
+
+    def test_a_branch_acronym_finds_the_branch_spelled_out_before_the_parent(self) -> None:
+        names = {
+            "huji": ["HUJI"],
+            "huji-b": ["Harakat ul-Jihad-i-Islami/Bangladesh"],
+        }
+        assert best_group(names, "HUJI-B") == "huji-b"
+
+
 class TestNumbers:
     """Numbers are not spelled differently: two that differ never pair, however alike."""
 

@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from aliasres.lexicon import load_lexicon
 from aliasres.model import AliasKind, Group
-from aliasres.normalize import NormalizedName, Token, TokenKind
+from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind
 
 # Pair similarities, by the rule that paired two tokens.
 SAME_TEXT = 1.0
@@ -192,6 +192,9 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
         return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
     if not (left.text.isalpha() or right.text.isalpha()) and _different_numbers(left, right):
         return 0.0, "different-number"
+    if left.key[:1] == ACRONYM_KEY_PREFIX == right.key[:1]:
+        # Acronyms are compared exactly: HUJI-B (a branch) is not HUJI, JAK-T is not JAK-A.
+        return 0.0, "different-acronym"
     if (left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY) and not _spells_place(
         left, right
     ):
