@@ -520,7 +520,10 @@ class CandidateIndex:
             self._sorted_words = sorted(self._vocabulary)
         words = self._sorted_words
         start = bisect.bisect_right(words, head)
-        following = itertools.islice(words, start, start + SPLIT_SCAN)
+        # A slice of the sorted list: islice would walk the list from its start.
+        if start == len(words) or not words[start].startswith(head):
+            return []
+        following = words[start : start + SPLIT_SCAN]
         starting = itertools.takewhile(lambda word: word.startswith(head), following)
         return sorted(starting, key=lambda word: (len(word), word))[:SPLIT_COMPLETIONS]
 
