@@ -61,6 +61,18 @@ class TestAcronymForm:
     def test_not_acronyms(self, text: str) -> None:
         assert acronym_form(text, KNOWN, is_word) is None
 
+    @pytest.mark.parametrize("text", ["YAS AIR", "KIM HAN", "TAN WEI TCO", "IR-ITAL"])
+    def test_several_short_words_in_capitals_are_words(self, text: str) -> None:
+        """A lone short word in capitals is an acronym (TTP); several are words unless each
+        longer part is an acronym by its own shape: known, vowel-less or mixed case."""
+        assert acronym_form(text, KNOWN, is_word) is None
+
+    @pytest.mark.parametrize(
+        ("text", "form"), [("ISIS K", "ISISK"), ("JAK-T", "JAKT"), ("GSPC-QF", "GSPCQF")]
+    )
+    def test_several_parts_that_are_acronyms_by_their_shape(self, text: str, form: str) -> None:
+        assert acronym_form(text, KNOWN, is_word) == form
+
     def test_token_rules(self) -> None:
         """Inside a name (not the whole input), short capitals alone are not enough."""
         assert is_acronym_token("ISIS", KNOWN, is_word)

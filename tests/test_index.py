@@ -110,6 +110,26 @@ def test_a_short_unknown_word_with_a_known_sound_key_borrows_nothing() -> None:
     assert proposed == {"Wad Trading"}
 
 
+def test_of_equally_near_known_words_those_differing_in_a_letter_of_one_class_come_first() -> None:
+    """Sahedi is one letter from Saedi, Saheli, Shahed, Vahedi and Zahedi; of the four equally
+    near it (a letter changed), Zahedi only writes z for s, which transliterations exchange."""
+    names = ["Saedi", "Saheli", "Shahed", "Vahedi", "Zahedi"]
+    registry = Registry.from_names({name.lower(): [f"{name}, Mostafa"] for name in names})
+    index = Resolver(registry).index
+    assert [word for word, _ in index.similar_tokens("sahedi")][:2] == ["saedi", "zahedi"]
+
+
+def test_a_known_word_borrows_the_keys_of_its_sound_twins() -> None:
+    """Hamsa is itself a registry word (key HMS); Hamza (HMZ) differs from it in a letter of
+    one class (s/z), so the index proposes it too, but not Hansa, a letter away otherwise."""
+    registry = Registry.from_names(
+        {"hamza": ["Hamza, Amir"], "hamsa": ["Hamsa Trading"], "hansa": ["Hansa"]}
+    )
+    assert _proposed(registry, "Hamsa, Amir") == {"Hamza, Amir", "Hamsa Trading"}
+    index = Resolver(registry).index
+    assert index.sound_twins("hamsa") == [("hamza", 0.8)]
+
+
 def test_a_group_also_has_its_best_name_with_the_querys_rarest_key_scored() -> None:
     """Only a group's best names by pre-score are scored. Pre-scores count shared keys only,
     so a name the query misspells (Omagi & Bro for Omgy & Bros) may rank below names of the
@@ -204,3 +224,30 @@ def test_clearing_the_query_caches_forgets_earlier_queries_and_changes_no_answer
 
     assert answers(after) == answers(before)
     assert len(answers(before)) == len(names)
+
+
+def test_an_unknown_word_is_looked_up_as_the_known_words_it_begins() -> None:
+    """Dani, a word no registry name has, is Daniel cut short: Tvito, Daniel is proposed
+    though the two share no key (DN, DNL); a beginning of three letters is too short."""
+    registry = Registry.from_names({"tvito": ["Tvito, Daniel"], "other": ["Dino Trading"]})
+    assert "Tvito, Daniel" in _proposed(registry, "DANI")
+    assert "Tvito, Daniel" not in _proposed(registry, "Dan Group")
+
+
+def test_a_name_with_the_querys_rarest_word_is_ranked_however_many_words_the_query_adds() -> None:
+    """Unipapel is on one name; the query adds words that sixteen other groups share, which
+    keep the estimate of Unipapel S.A. below theirs, yet it is ranked."""
+    names = {"unipapel": ["Unipapel S.A."]}
+    names |= {f"bolsas-{i}": ["Bolsas Papeles Sobres S.A."] for i in range(16)}
+    names |= {f"filler-{i}": [f"Filler{i} Trading"] for i in range(200)}
+    query = normalize("UNIPAPEL S.A. BOLSAS DE PAPEL PAPELES SOBRES")
+    index = Resolver(Registry.from_names(names)).index
+    proposed = {index.entry(n)[0].text for n, _ in index.candidates(query)}
+    assert "Unipapel S.A." in proposed
+    saved = aliasres.index.RAREST_KEY_NAMES
+    try:
+        aliasres.index.RAREST_KEY_NAMES = 0
+        without = {index.entry(n)[0].text for n, _ in index.candidates(query)}
+    finally:
+        aliasres.index.RAREST_KEY_NAMES = saved
+    assert "Unipapel S.A." not in without  # what the rule adds

@@ -304,6 +304,17 @@ class TestIssueExamples:
             ("Obshchestvo s Ogranichennoi Otvetstvennostyu Acme", "k:AKM"),  # Russian OOO
             ("Aktsionernoe Obshchestvo Acme", "k:AKM"),  # Russian AO
             ("Tovarystvo z Obmezhenoyu Vidpovidalnistyu 'Acme'", "k:AKM"),  # Ukrainian TOV
+            ("Obschestvo s Ogranichennoi Otvetstvennostyu Acme", "k:AKM"),  # spelled with sch
+            ("Acme Oy", "k:AKM"),  # Finnish
+            ("Acme OOD", "k:AKM"),  # Bulgarian, and EOOD
+            ("Acme EOOD", "k:AKM"),
+            ("Acme, S.A. de C.V.", "k:AKM"),  # Mexican: sociedad anonima de capital variable
+            ("Acme S. de R.L. de C.V.", "k:AKM"),  # sociedad de responsabilidad limitada
+            ("Acme C.A.", "k:AKM"),  # Venezuelan compania anonima
+            ("Acme y Cia. S.C.A.", "k:AKM"),  # sociedad en comandita por acciones
+            ("Acme E.U.", "k:AKM"),  # Colombian empresa unipersonal, also spelled out:
+            ("Acme Empresa Unipersonal", "k:AKM"),
+            ("Acme Limitada", "k:AKM"),
         ],
     )
     def test_legal_forms_are_generic(self, name: str, core: str) -> None:
@@ -319,6 +330,7 @@ class TestIssueExamples:
             ("Beirut Trade S.A.L. Offshore", "BEIRUT TRADE SAL OFFSHORE"),
             ("Ovlas Trading S.A.", "Ovlas Trading SA"),
             ("Acme L.T.D.", "Acme LTD"),
+            ("Banco Internacional de Desarrollo, C.A.", "Banco Internacional de Desarrollo CA"),
         ],
     )
     def test_legal_forms_written_with_dots_are_one_word(self, dotted: str, plain: str) -> None:
@@ -327,6 +339,11 @@ class TestIssueExamples:
         assert normalize(dotted).key == normalize(plain).key
         assert normalize(dotted).acronyms == normalize(plain).acronyms
         assert "dotted-initialism" in normalize(dotted).trace
+
+    def test_initials_leave_latin_american_legal_forms_out(self) -> None:
+        """BID is Banco Internacional de Desarrollo, C.A.: its initials are also derived
+        without the legal form, once C.A. is read as one."""
+        assert "BID" in normalize("BANCO INTERNACIONAL DE DESARROLLO, C.A.").acronyms
 
     @pytest.mark.parametrize("name", ["Mujel A.S.", "J. R. Smith Trading", "Acme X.Y.Z."])
     def test_other_dotted_letters_stay_letters(self, name: str) -> None:
@@ -343,6 +360,7 @@ class TestIssueExamples:
             ("Hizb al-Adala wal-Tanmiya", "Justice and Development Party"),
             ("Jamiyya Khayriyya", "Charitable Society"),
             ("Hayat al-Ighatha", "Relief Committee"),
+            ("Lajnat al-Daawa al-Islamiyya", "Islamic Call Committee"),
             ("Kalimat al-Haqq", "Word of Truth"),
             ("Nur al-Islam", "Light of Islam"),
             ("Harakat al-Thawra", "Revolution Movement"),
@@ -352,6 +370,30 @@ class TestIssueExamples:
     )
     def test_translations_meet(self, arabic: str, translation: str) -> None:
         assert sorted(normalize(arabic).key.split()) == sorted(normalize(translation).key.split())
+
+    @pytest.mark.parametrize(
+        ("joined", "apart"),
+        [
+            ("Safieddine, Abdullah", "Safi al-Din, Abdallah"),
+            ("Nasreddine", "Nasr ed-Din"),
+            ("Salahuddin", "Salah ud-Din"),
+            ("Nooruddeen", "Nur al-Din"),
+            ("Izzeddine al-Qassam", "Izz al-Din al-Qassam"),
+        ],
+    )
+    def test_din_compounds_written_as_one_word(self, joined: str, apart: str) -> None:
+        """A name and ad-Din run together is the name and din, as written in several words."""
+        assert normalize(joined).key == normalize(apart).key
+        assert "latin:R18 -ad-din compound" in normalize(joined).trace
+
+    @pytest.mark.parametrize("word", ["Aladdin", "Nordin", "Baddin"])
+    def test_din_compound_needs_a_vowel_dd_and_a_stem(self, word: str) -> None:
+        assert len(normalize(word).tokens) == 1
+
+    @pytest.mark.parametrize("name", ["Izzat", "IZZAT", "Ezzat"])
+    def test_izzat_is_a_name_not_radio(self, name: str) -> None:
+        """The personal name Izzat is not a spelling of idhaa (radio, broadcasting)."""
+        assert normalize(name).tokens[0].concept is None
 
 
 class TestEuropeanWords:

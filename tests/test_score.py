@@ -7,7 +7,7 @@ from typing import ClassVar
 import pytest
 
 from aliasres import Decision, Registry, Resolver
-from aliasres.normalize import Token, normalize
+from aliasres.normalize import Token, TokenKind, normalize
 from aliasres.score import (
     ALIAS_INITIALS_FACTOR,
     ALTERNATE_READING,
@@ -196,6 +196,22 @@ class TestSoundAlikes:
         assert rule == "same-key"
         assert similarity < FUZZY_MIN
 
+    @pytest.mark.parametrize(("left", "right"), [("Pang", "Sang"), ("Kang", "Tang")])
+    def test_short_words_that_differ_in_their_first_letter_are_other_words(
+        self, left: str, right: str
+    ) -> None:
+        assert pair_similarity(token(left), token(right)) == (0.0, "no-match")
+
+    @pytest.mark.parametrize(("left", "right"), [("Pang", "Pant"), ("Dmar", "Mar")])
+    def test_short_words_that_begin_alike_or_differ_in_length_are_look_alikes(
+        self, left: str, right: str
+    ) -> None:
+        assert pair_similarity(token(left), token(right))[1] == "fuzzy"
+
+    def test_a_short_name_spelled_in_full_beats_one_with_other_syllables(self) -> None:
+        names = {"choi": ["Choi, Frederic Chin Pang"], "chi": ["Chi, Sang-chun"]}
+        assert best_group(names, "CHOI, Chin-pang") == "choi"
+
     def test_a_reading_of_another_tradition_counts_as_far_as_the_spellings_agree(self) -> None:
         close, rule = pair_similarity(token("Gamal"), token("Jamal"))  # Egyptian g for jim
         assert rule == "alternate-reading"
@@ -236,6 +252,42 @@ class TestPlacesInsideAnAcronym:
         assert result.best is not None
         assert result.best.group.id == "iswap"
         assert "country conflict" not in str(result.best.explanation)
+
+
+class TestAcronymsAreComparedExactly:
+    @pytest.mark.parametrize(("left", "right"), [("HUJI-B", "HUJI"), ("JAK-T", "JAK-A")])
+    def test_two_different_acronyms_do_not_pair(self, left: str, right: str) -> None:
+        """A branch's acronym is not its parent's (HUJI-B, HUJI), nor a sister branch's."""
+        (a,) = normalize(left).tokens
+        (b,) = normalize(right).tokens
+        assert pair_similarity(a, b) == (0.0, "different-acronym")
+
+    def test_a_branch_acronym_finds_the_branch_spelled_out_before_the_parent(self) -> None:
+        names = {
+            "huji": ["HUJI"],
+            "huji-b": ["Harakat ul-Jihad-i-Islami/Bangladesh"],
+        }
+        assert best_group(names, "HUJI-B") == "huji-b"
+
+
+class TestNumbers:
+    """Numbers are not spelled differently: two that differ never pair, however alike."""
+
+    @pytest.mark.parametrize(("left", "right"), [("2655", "2656"), ("7th", "17th"), ("1a", "2a")])
+    def test_different_numbers_do_not_pair(self, left: str, right: str) -> None:
+        assert pair_similarity(token(left), token(right)) == (0.0, "different-number")
+
+    def test_the_same_number_pairs(self) -> None:
+        assert pair_similarity(token("2655"), token("2655")) == (SAME_TEXT, "same-text")
+
+    def test_a_hull_number_tells_sister_ships_apart(self) -> None:
+        result = Resolver(Registry.from_names({"yard-2655": ["Hyundai Mipo 2655"]})).resolve(
+            "Hyundai Mipo 2656"
+        )
+        assert result.decision is not Decision.MATCH
+        assert result.best is not None
+        assert "different-number" not in {p.rule for p in result.best.explanation.pairs}
+        assert ("2656", None) in {(p.query, p.candidate) for p in result.best.explanation.pairs}
 
 
 class TestTruncatedWords:
@@ -320,3 +372,35 @@ class TestJoinedWords:
         result = Resolver(Registry.from_names({"g": ["General Trading"]})).resolve("GETRADING")
         pairs = result.best.explanation.pairs if result.best is not None else ()
         assert not [p for p in pairs if p.rule.startswith("joined")]
+
+    def test_keys_that_join_must_belong_to_words_spelled_alike(self) -> None:
+        """Ir Ital and Artavil share their keys (AR + TL: keys leave out vowels and v/w), but
+        Artavil is not Ir Ital written as one word; Irital is."""
+        result = Resolver(Registry.from_names({"a": ["Artavil"]})).resolve("IR-ITAL")
+        pairs = result.best.explanation.pairs if result.best is not None else ()
+        assert not [p for p in pairs if p.rule.startswith("joined")]
+        names = {"artavil": ["Artavil"], "irital": ["Irital Shipping S.R.L."]}
+        assert best_group(names, "IR-ITAL") == "irital"
+
+
+class TestWordsOfOneConcept:
+    def test_a_word_pairs_with_its_own_spelling_before_another_word_of_its_concept(
+        self,
+    ) -> None:
+        """FZCO and Trading are both company words: the query's FZCO pairs with the name's
+        FZCO, which leaves Trading to the query's mistyped Tradirng."""
+        names = {"aa": ["A A Trading FZCO"], "asbl": ["ASBL"]}
+        assert best_group(names, "A A TRADIRNG FZCO") == "aa"
+        result = Resolver(Registry.from_names(names)).resolve("A A TRADIRNG FZCO")
+        assert result.best is not None
+        pairs = {(p.query, p.candidate, p.rule) for p in result.best.explanation.pairs}
+        assert ("fzco", "fzco", "same-text") in pairs
+
+
+class TestWhatACompanyDoes:
+    def test_industries_is_as_little_telling_as_a_legal_form(self) -> None:
+        """Kalai Industries is Mohammed Kalai's company sooner than Kala Limited: Industries
+        says what the company does, not which company it is, and weighs as little as Limited."""
+        names = {"kalai": ["Kalai Industries"], "kala": ["Kala Limited"]}
+        assert best_group(names, "MOHAMMED KALAI") == "kalai"
+        assert normalize("Kalai Industries").tokens[1].kind is TokenKind.GENERIC

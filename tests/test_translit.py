@@ -10,6 +10,7 @@ from aliasres.translit import (
     allah_compound,
     assimilated_article,
     attached_article,
+    din_compound,
     glued_ending,
     latin_display,
     latin_surface,
@@ -183,6 +184,22 @@ class TestSplits:
     )
     def test_allah_compound(self, token: str, expected: tuple[str, ...] | None) -> None:
         assert allah_compound(token, known) == expected
+
+    @pytest.mark.parametrize(
+        ("token", "expected"),
+        [
+            ("nasreddine", ("nasr", "al", "din")),
+            ("safieddine", ("safi", "al", "din")),
+            ("salahuddin", ("salah", "al", "din")),
+            ("alaeddin", ("ala", "al", "din")),
+            ("nooruddeen", ("noor", "al", "din")),
+            ("aladdin", None),  # no vowel before dd
+            ("nordin", None),  # no doubled d
+            ("baddin", None),  # a stem of one letter
+        ],
+    )
+    def test_din_compound(self, token: str, expected: tuple[str, ...] | None) -> None:
+        assert din_compound(token, known) == expected
 
     @pytest.mark.parametrize(
         ("token", "following", "expected"),

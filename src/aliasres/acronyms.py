@@ -101,14 +101,18 @@ def acronym_form(text: str, known: Collection[str], is_word: Callable[[str], boo
     parts = [p for p in _PARTS.split(stripped) if p]
     if not 1 <= len(parts) <= 3 or not all(p.isalnum() for p in parts):
         return None
-    if not is_acronym_token(parts[0], known, is_word, whole=True):
+    # A lone short word in capitals is an acronym (TTP); several are words unless each
+    # longer part is one by its own shape: known, vowel-less or mixed case (JAK-T, ISIS-K,
+    # Jak T), not YAS AIR or ZHAO WEI TCO.
+    whole = len(parts) == 1
+    if not is_acronym_token(parts[0], known, is_word, whole=whole):
         return None
     for part in parts[1:]:
         if len(part) <= 2:
             if is_word(part.lower()) and not part.isupper():
                 return None
             continue
-        if not is_acronym_token(part, known, is_word, whole=True):
+        if not is_acronym_token(part, known, is_word, whole=whole):
             return None
     return canonical(stripped)
 

@@ -39,7 +39,13 @@ from aliasres.indexbuild import token_keys as token_keys  # also used by aliasre
 from aliasres.model import AliasKind
 from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind, normalize
 from aliasres.registry import Registry
-from aliasres.score import JOINED_CUT_WORDS, JOINED_WORDS, PreparedName, acronym_probe
+from aliasres.score import (
+    JOINED_CUT_WORDS,
+    JOINED_WORDS,
+    TRUNCATION,
+    PreparedName,
+    acronym_probe,
+)
 
 # Tuning constants, named so that benchmarks can report what they were run with.
 MAX_CANDIDATES = 15
@@ -68,6 +74,15 @@ FUZZY_TOKEN_LIMIT = 3
 TYPO_MIN_LETTERS = 5
 """An unknown word whose sound-key is in the index still borrows the keys of known words one
 edit away from this length: a shorter one has too many such neighbours (Wayd: Ayd, Wad)."""
+SOUND_CLASSES = str.maketrans("zqcyeowvp", "skkiiuuub")
+"""Letters transliterations write for one another (s/z, k/q/c, i/y/e, u/o/w/v, b/p), each
+mapped to one of its class. Of the known words equally near an unknown one, those that differ
+from it only within these classes are borrowed from first (Sahedi: Zahedi before Saheli)."""
+RAREST_KEY_NAMES = 4
+"""The names carrying the query's rarest key are always ranked when they are this few."""
+CUT_SHORT_MIN_LETTERS = 4
+"""An unknown word of this many letters or more is also looked up as the known words it
+begins: a shorter beginning starts too many words."""
 SIMILAR_TOKENS_CACHE = 50_000
 """How many unknown query tokens keep their fuzzy vocabulary look-up."""
 DECODED_NAMES_CACHE = 100_000
@@ -388,12 +403,13 @@ class CandidateIndex:
         if found is None:
             deletions = self._deletions()
             near = {word for variant in _one_deletion(text) for word in deletions.get(variant, ())}
+            sound = text.translate(SOUND_CLASSES)
             scored = sorted(
-                (-score, word)
+                (-score, word.translate(SOUND_CLASSES) != sound, word)
                 for word in near
                 if (score := fuzz.ratio(text, word)) >= FUZZY_TOKEN_CUTOFF
             )
-            found = [(word, -score / 100.0) for score, word in scored[:FUZZY_TOKEN_LIMIT]]
+            found = [(word, -score / 100.0) for score, _, word in scored[:FUZZY_TOKEN_LIMIT]]
             if len(self._similar) >= SIMILAR_TOKENS_CACHE:
                 self._similar.clear()
             self._similar[text] = found
@@ -420,12 +436,54 @@ class CandidateIndex:
         keys = {
             key: rarity for key in token_keys(token) if (rarity := self.rarity(key)) is not None
         }
-        if token.text not in self._vocabulary and (not keys or len(token.text) >= TYPO_MIN_LETTERS):
-            for similar, similarity in self.similar_tokens(token.text):
-                for key in self._vocabulary[similar]:
-                    borrowed = self._idf[self._keys[key]] * similarity
-                    keys[key] = max(keys.get(key, 0.0), borrowed)
+        if token.text not in self._vocabulary:
+            if not keys or len(token.text) >= TYPO_MIN_LETTERS:
+                similar = self.similar_tokens(token.text)
+            else:
+                similar = []
+            if len(token.text) >= CUT_SHORT_MIN_LETTERS and token.concept is None:
+                # A word cut short (Dani for Daniel, Intl): the known words it begins.
+                similar = [*similar, *self.cut_short(token.text)]
+        elif len(token.text) >= TYPO_MIN_LETTERS and token.concept is None:
+            similar = self.sound_twins(token.text)
+        else:
+            similar = []
+        for word, similarity in similar:
+            for key in self._vocabulary[word]:
+                borrowed = self._idf[self._keys[key]] * similarity
+                keys[key] = max(keys.get(key, 0.0), borrowed)
         return list(keys.items())
+
+    def cut_short(self, text: str) -> list[tuple[str, float]]:
+        """The shortest known words that an unknown word begins (``SPLIT_COMPLETIONS`` at
+        most), with the similarity of a word cut short (``TRUNCATION``)."""
+        return [(word, TRUNCATION) for word in self._completions(text)]
+
+    def sound_twins(self, text: str) -> list[tuple[str, float]]:
+        """Known words that differ from a known word by one letter written for another of its
+        class (``SOUND_CLASSES``: Hamsa and Hamza, Kasim and Qasim), with their similarity:
+        a spelling that is itself a registry word may still be another word's transliteration.
+        Answers are kept (a bounded cache)."""
+        key = "=" + text
+        found = self._similar.get(key)
+        if found is None:
+            deletions = self._deletions()
+            sound = text.translate(SOUND_CLASSES)
+            near = {
+                word
+                for variant in _one_deletion(text)
+                for word in deletions.get(variant, ())
+                if len(word) == len(text) and word != text
+            }
+            found = sorted(
+                (word, fuzz.ratio(text, word) / 100.0)
+                for word in near
+                if word.translate(SOUND_CLASSES) == sound
+            )[:FUZZY_TOKEN_LIMIT]
+            if len(self._similar) >= SIMILAR_TOKENS_CACHE:
+                self._similar.clear()
+            self._similar[key] = found
+        return found
 
     def word_parts(self, text: str) -> list[list[tuple[str, float]]]:
         """The known words an unknown word may be written with: each part as the known words
@@ -473,7 +531,10 @@ class CandidateIndex:
             self._sorted_words = sorted(self._vocabulary)
         words = self._sorted_words
         start = bisect.bisect_right(words, head)
-        following = itertools.islice(words, start, start + SPLIT_SCAN)
+        # A slice of the sorted list: islice would walk the list from its start.
+        if start == len(words) or not words[start].startswith(head):
+            return []
+        following = words[start : start + SPLIT_SCAN]
         starting = itertools.takewhile(lambda word: word.startswith(head), following)
         return sorted(starting, key=lambda word: (len(word), word))[:SPLIT_COMPLETIONS]
 
@@ -560,14 +621,46 @@ class CandidateIndex:
             best, rest = self._estimates_in_bulk(keyed, query_weight, exact, limit, pool)
             chosen = self._select(sorted(ranked) + best, limit, rare)
             if not rest or len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
-                return chosen
-            return self._select(sorted(ranked) + best + rest(), limit, rare)
+                return self._with_rarest(chosen, rare, query, query_weight)
+            chosen = self._select(sorted(ranked) + best + rest(), limit, rare)
+            return self._with_rarest(chosen, rare, query, query_weight)
         ranked += self._estimates(keyed, query_weight, exact, limit)
         if len(ranked) > pool:
             chosen = self._select(heapq.nsmallest(pool, ranked), limit, rare)
             if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
-                return chosen
-        return self._select(sorted(ranked), limit, rare)
+                return self._with_rarest(chosen, rare, query, query_weight)
+        chosen = self._select(sorted(ranked), limit, rare)
+        return self._with_rarest(chosen, rare, query, query_weight)
+
+    def _with_rarest(
+        self,
+        chosen: list[tuple[int, float]],
+        rare: Sequence[int],
+        query: NormalizedName,
+        query_weight: float,
+    ) -> list[tuple[int, float]]:
+        """``chosen`` and, if the query's rarest key is on ``RAREST_KEY_NAMES`` names or fewer,
+        those of them whose group is not chosen, in pre-score order: a name sharing the
+        query's most telling word is ranked even when the query adds many words it lacks
+        (Unipapel S.A. Bolsas de Papel Papeles Sobres for Unipapel S.A.), which keeps its
+        estimate below names sharing several of the added words."""
+        if not rare or len(rare) > RAREST_KEY_NAMES:
+            return chosen
+        groups = {self._group_of[name_id] for name_id, _ in chosen}
+        missing = [name_id for name_id in rare if self._group_of[name_id] not in groups]
+        if not missing:
+            return chosen
+        weight = max(
+            (
+                token.weight * rarity
+                for token in query.tokens
+                for key in token_keys(token)
+                if (rarity := self.rarity(key)) is not None and self.postings(key) == rare
+            ),
+            default=0.0,
+        )
+        extra = [(name_id, self._estimate(name_id, weight, query_weight)) for name_id in missing]
+        return sorted([*chosen, *extra], key=lambda item: -item[1])
 
     def _spelled_acronym_names(self, query: NormalizedName) -> list[int]:
         """Names that carry an acronym a run of the query's words spells out, and the query's

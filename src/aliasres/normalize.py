@@ -50,6 +50,7 @@ from aliasres.translit import (
     allah_compound,
     assimilated_article,
     attached_article,
+    din_compound,
     glued_ending,
     latin_display,
     latin_surface,
@@ -232,6 +233,7 @@ def _article_piece(lexicon: Lexicon, written: str, rule: str) -> _Piece:
 
 _SPLITS: Final = (
     ("latin:R18 -allah compound", "allah"),
+    ("latin:R18 -ad-din compound", "din"),
     ("latin:R8 attached article", "attached"),
     ("latin:R9 glued article", "glued"),
     ("latin:R10 li/bi + article", "preposition"),
@@ -246,6 +248,8 @@ def _split(raw: str, lexicon: Lexicon) -> tuple[str, tuple[str, ...]] | None:
         for name, kind in _SPLITS:
             if kind == "allah":
                 parts = allah_compound(token, known)
+            elif kind == "din":
+                parts = din_compound(token, known)
             elif kind == "attached":
                 parts = attached_article(token, known)
             elif kind == "glued":

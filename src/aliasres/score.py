@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from aliasres.lexicon import load_lexicon
 from aliasres.model import AliasKind, Group
-from aliasres.normalize import NormalizedName, Token, TokenKind
+from aliasres.normalize import ACRONYM_KEY_PREFIX, NormalizedName, Token, TokenKind
 
 # Pair similarities, by the rule that paired two tokens.
 SAME_TEXT = 1.0
@@ -30,6 +30,10 @@ ALTERNATE_FLOOR = 0.6  # ... and the spellings are as far apart as they can be
 COUNTRY_IMPLIED = 0.9  # the query names a country the group is registered in
 FUZZY_MIN = 0.75  # below this rapidfuzz ratio two distinct tokens do not pair
 FUZZY_SCALE = 0.9  # a fuzzy pair earns at most this much
+FUZZY_OTHER_INITIAL_MAX_LETTERS = 4
+"""Words of this many letters or fewer that differ in their first letter only pair as
+look-alikes if one is longer (Dmar ~ Mar): Pang and Sang, Kang and Tang are other syllables,
+not one mistyped (a typo seldom hits the first letter)."""
 TRUNCATION = 0.7  # one word is the other cut short
 TRUNCATION_MIN_LETTERS = 3
 PLACE_TYPO_MIN_LETTERS = 6
@@ -186,6 +190,11 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
             return SAME_KEY, "concept"
         similarity = same_key_similarity(left.text, right.text)
         return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
+    if not (left.text.isalpha() or right.text.isalpha()) and _different_numbers(left, right):
+        return 0.0, "different-number"
+    if left.key[:1] == ACRONYM_KEY_PREFIX == right.key[:1]:
+        # Acronyms are compared exactly: HUJI-B (a branch) is not HUJI, JAK-T is not JAK-A.
+        return 0.0, "different-acronym"
     if (left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY) and not _spells_place(
         left, right
     ):
@@ -200,11 +209,24 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
         similarity = _short_key_similarity(similarity, key, left.text, right.text)
         return similarity, "alternate-reading"
     ratio = fuzz.ratio(left.text, right.text) / 100.0
-    if ratio >= FUZZY_MIN:
+    if ratio >= FUZZY_MIN and (
+        left.text[:1] == right.text[:1]
+        or len(left.text) != len(right.text)
+        or len(left.text) > FUZZY_OTHER_INITIAL_MAX_LETTERS
+    ):
         return ratio * FUZZY_SCALE, "fuzzy"
     if _truncation(left, right) or _truncation(right, left):
         return TRUNCATION, "truncation"
     return 0.0, "no-match"
+
+
+def _different_numbers(left: Token, right: Token) -> bool:
+    """Two words that both carry digits, not the same ones: numbers are not spelled
+    differently, they differ (Yard No. 2655 is not Yard No. 2656, 7th is not 17th), however
+    alike they look or sound."""
+    left_digits = "".join(char for char in left.text if char.isdigit())
+    right_digits = "".join(char for char in right.text if char.isdigit())
+    return bool(left_digits) and bool(right_digits) and left_digits != right_digits
 
 
 def _spells_place(left: Token, right: Token) -> bool:
@@ -460,6 +482,19 @@ class QueryScorer:
             if j < 0:
                 free_q.append(i)
                 continue
+            if q_tokens[i].text != n_tokens[j].text:
+                # Of several words with the query word's identity (FZCO and Trading are both
+                # company words), the one spelled as it is pairs with it, leaving the others
+                # to the query's other words (a mistyped Tradirng).
+                text = q_tokens[i].text
+                j = next(
+                    (
+                        k
+                        for k in free_n
+                        if n_tokens[k].text == text and candidate.identities[k] == identity
+                    ),
+                    j,
+                )
             free_n.remove(j)
             if q_tokens[i].text == n_tokens[j].text:
                 matched.append((i, j, SAME_TEXT, "same-text"))
@@ -638,10 +673,20 @@ def _joined_similarity(word: Token, first: Token, second: Token) -> float:
             continue
         head = text[: len(text) - len(tail)]
         if head == head_text:
-            return JOINED_WORDS
-        if len(head) >= JOINED_CUT_MIN and head_text.startswith(head):
-            return JOINED_CUT_WORDS
+            similarity = JOINED_WORDS
+        elif len(head) >= JOINED_CUT_MIN and head_text.startswith(head):
+            similarity = JOINED_CUT_WORDS
+        else:
+            continue
+        if text is word.text or _spelled_alike(word.text, first.text + second.text):
+            return similarity
     return 0.0
+
+
+def _spelled_alike(word: str, joined: str) -> bool:
+    """Keys joined must also be spelled alike: keys ignore vowels and semivowels, so Ir Ital
+    and Artavil share theirs (AR + TL), yet Artavil does not write Ir Ital."""
+    return fuzz.ratio(word, joined) >= 100 * FUZZY_MIN
 
 
 def _key_tails(token: Token) -> tuple[str, ...]:

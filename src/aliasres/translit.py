@@ -33,6 +33,7 @@ __all__ = [
     "apply_reading",
     "assimilated_article",
     "attached_article",
+    "din_compound",
     "glued_ending",
     "latin_display",
     "latin_surface",
@@ -341,6 +342,9 @@ _GLUED: Final = ("ul", "ud", "ut", "us", "is", "il", "ur", "un", "ush", "uz")
 _PREP_ARTICLE: Final = re.compile("^[lb]i?(?:(sh|th|dh)(?=\\1)|([tdrzsln])(?=\\2))")
 _ALLAH_SHORT: Final = ("alla", "ulla", "olla", "ola", "ala")
 """Shorter spellings (Spanish Hezbolá): split only when the stem is a known word."""
+_DIN_COMPOUND: Final = re.compile("^([a-z]{3,}?)[aeiou]dd(?:in|ine|een)$")
+"""A name ending in the assimilated article and din written as one word (Nasreddine,
+Salahuddin, Alaeddin, Nooruddeen): a stem of three letters or more, one vowel, ``dd``."""
 
 ASSIMILATED_ARTICLES: Final = frozenset(
     vowel + sun for vowel in "aeu" for sun in ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
@@ -406,6 +410,17 @@ def allah_compound(token: str, known: Callable[[str], bool]) -> Split | None:
         if token.endswith(ending) and len(stem) >= 3 and known(stem):
             return (stem, "allah")
     return None
+
+
+def din_compound(token: str, known: Callable[[str], bool]) -> Split | None:
+    """R18: ``-ad-din`` compounds written as one word: Nasreddine -> nasr + al + din,
+    Salahuddin -> salah + al + din, Safieddine -> safi + al + din, as Nasr al-Din, Salah
+    ud-Din and Safi al-Din are written in several words. The doubled d (the article assimilated
+    to it) after a vowel marks the compound: Aladdin, Baddin and Nordin are left whole.
+    ``known`` is not consulted: the stems are personal names, mostly unknown to the lexicon.
+    """
+    match = _DIN_COMPOUND.match(token)
+    return (match[1], "al", "din") if match else None
 
 
 def assimilated_article(token: str, next_raw: str | None) -> bool:
