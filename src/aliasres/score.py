@@ -80,6 +80,7 @@ JOINED_PART_MIN = 2
 """Each of the two words a joined word spells must have at least this many letters ..."""
 JOINED_CUT_MIN = 3
 """... and the first word, when cut, at least this many letters left of it."""
+_HEAD_MIN = min(JOINED_PART_MIN, JOINED_CUT_MIN)  # the shortest first part of a joined word
 OMITTED_PLACE_COST = 0.3
 """Share of its weight a place of the name costs when the query leaves it out: names drop
 their country freely (Bank Melli Iran is also Bank Melli), yet a branch named after a place
@@ -253,14 +254,15 @@ class QueryScorer:
         self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
         tokens = query.name.tokens
         # The query words long enough to be two words run together, and the endings such a
-        # word may have (its spelling's and its key's): a name word is looked at as the
-        # second of two words one of them writes only if it is among these.
+        # word may have (its spelling's and its key's, after a first part of at least
+        # _HEAD_MIN letters): a name word is looked at as the second of two words one of
+        # them writes only if it is among these.
         self._long = tuple(i for i, t in enumerate(tokens) if len(t.text) >= JOINED_MIN_LETTERS)
         self._endings = frozenset(
             word[start:]
             for i in self._long
             for word in (tokens[i].text, tokens[i].key)
-            for start in range(1, len(word) - 1)
+            for start in range(_HEAD_MIN, len(word) - JOINED_PART_MIN + 1)
         )
         # How the query's words may end a name word that writes two of them.
         self._second_parts = tuple(
