@@ -253,6 +253,7 @@ class QueryScorer:
         self.acronym = acronym_probe(query.name)
         self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
         tokens = query.name.tokens
+        self._words = tuple((i, t, t.text, len(t.text), t.identity) for i, t in enumerate(tokens))
         # The query words long enough to be two words run together, and the endings such a
         # word may have (its spelling's and its key's, after a first part of at least
         # _HEAD_MIN letters): a name word is looked at as the second of two words one of
@@ -276,15 +277,30 @@ class QueryScorer:
         self._places_matter = bool(query.name.countries) or country is not None
 
     def _row(self, token: Token) -> tuple[tuple[int, float, str], ...]:
-        """The query tokens that ``token`` resembles, as (position, similarity, rule)."""
-        row = self._rows.get(token.text)
+        """The query tokens that ``token`` resembles, as (position, similarity, rule).
+
+        Most pairs share no text, identity or key and differ too much in length for a near
+        spelling (see ``pair_similarity``): unless one word begins the other, such a pair is
+        known to score 0 without comparing the two words.
+        """
+        text = token.text
+        row = self._rows.get(text)
         if row is None:
+            identity, keys, size = token.identity, token.keys, len(text)
             found = []
-            for i, query_token in enumerate(self.query.name.tokens):
+            for i, query_token, query_text, query_size, query_identity in self._words:
+                if (
+                    2 * min(size, query_size) < FUZZY_MIN * (size + query_size)
+                    and query_identity != identity
+                    and keys.isdisjoint(query_token.keys)
+                    and not text.startswith(query_text)
+                    and not query_text.startswith(text)
+                ):
+                    continue
                 similarity, rule = pair_similarity(query_token, token)
                 if similarity > 0.0:
                     found.append((i, similarity, rule))
-            row = self._rows[token.text] = tuple(found)
+            row = self._rows[text] = tuple(found)
         return row
 
     def _join_words(self, candidate: PreparedName) -> list[tuple[list[int], list[int], float, str]]:
