@@ -279,22 +279,25 @@ class QueryScorer:
     def _row(self, token: Token) -> tuple[tuple[int, float, str], ...]:
         """The query tokens that ``token`` resembles, as (position, similarity, rule).
 
-        Most pairs share no text, identity or key and differ too much in length for a near
-        spelling (see ``pair_similarity``): unless one word begins the other, such a pair is
-        known to score 0 without comparing the two words.
+        Most pairs are known to score 0 without comparing the two words (see
+        ``pair_similarity``): two different lexicon words of different texts, or two words
+        that share no identity or key, differ too much in length for a near spelling, and
+        neither of which begins the other.
         """
         text = token.text
         row = self._rows.get(text)
         if row is None:
-            identity, keys, size = token.identity, token.keys, len(text)
+            identity, keys, size, concept = token.identity, token.keys, len(text), token.concept
             found = []
             for i, query_token, query_text, query_size, query_identity in self._words:
-                if (
-                    2 * min(size, query_size) < FUZZY_MIN * (size + query_size)
-                    and query_identity != identity
-                    and keys.isdisjoint(query_token.keys)
-                    and not text.startswith(query_text)
-                    and not query_text.startswith(text)
+                if query_identity != identity and (
+                    (concept is not None and query_token.concept is not None and query_text != text)
+                    or (
+                        2 * min(size, query_size) < FUZZY_MIN * (size + query_size)
+                        and keys.isdisjoint(query_token.keys)
+                        and not text.startswith(query_text)
+                        and not query_text.startswith(text)
+                    )
                 ):
                     continue
                 similarity, rule = pair_similarity(query_token, token)
@@ -322,16 +325,15 @@ class QueryScorer:
         used_q: set[int] = set()
         used_n: set[int] = set()
         if len(n_tokens) >= 2 and self._long:
-            lacking = [i for i in self._long if q_identities[i] not in identities]
-        else:
-            lacking = []
-        if lacking:
             endings = self._endings
+            lacking: list[int] | None = None  # the long query words the name lacks, if needed
             for second in range(1, len(n_tokens)):  # a query word writing two of the name's
                 tail = n_tokens[second]
                 key = tail.key
                 if tail.text not in endings and key not in endings and key[1:] not in endings:
                     continue
+                if lacking is None:
+                    lacking = [i for i in self._long if q_identities[i] not in identities]
                 first = second - 1
                 if first in used_n or second in used_n:
                     continue
