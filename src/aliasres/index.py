@@ -211,6 +211,12 @@ class CandidateIndex:
         number = self._number(key)
         return None if number is None else self._idf[number]
 
+    def _token_rarity(self, key: str) -> float | None:
+        """``rarity`` of a token key (``k:``, ``c:``; see ``token_keys``), which is never the
+        key of a whole name: looked up in the dictionary of keys directly."""
+        number = self._keys.get(key)
+        return None if number is None else self._idf[number]
+
     def _number(self, key: str) -> int | None:
         """The position of ``key`` in the index's arrays, None for a key no name has."""
         if not key.startswith(FORM_KEY_PREFIXES):
@@ -271,7 +277,7 @@ class CandidateIndex:
 
         A key no registry name has counts as the rarest possible.
         """
-        rarity = self.rarity(token.identity)
+        rarity = self._token_rarity(token.identity)
         return token.weight * (self._unseen_idf if rarity is None else rarity)
 
     # -- saving --------------------------------------------------------------------------------
@@ -410,7 +416,9 @@ class CandidateIndex:
         typo to be told from another word: Katemi (a typo of Kazemi) has the key of other
         names."""
         keys = {
-            key: rarity for key in token_keys(token) if (rarity := self.rarity(key)) is not None
+            key: rarity
+            for key in token_keys(token)
+            if (rarity := self._token_rarity(key)) is not None
         }
         if token.text not in self._vocabulary and (not keys or len(token.text) >= TYPO_MIN_LETTERS):
             for similar, similarity in self.similar_tokens(token.text):
@@ -757,7 +765,7 @@ class CandidateIndex:
             if token.weight <= 0.0:
                 continue
             for key in token_keys(token):
-                rarity = self.rarity(key)
+                rarity = self._token_rarity(key)
                 if rarity is not None and (best is None or rarity > best[0]):
                     best = (rarity, key)
         return self.postings(best[1]) if best is not None else ()
