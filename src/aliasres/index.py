@@ -64,6 +64,9 @@ LONG_POSTINGS = 2_000
 SELECTION_POOL_FACTOR = 8
 """Groups and their second names are looked for among the best ``limit * NAMES_PER_GROUP *
 SELECTION_POOL_FACTOR`` names by pre-score (all of them when those hold too few groups)."""
+SORTED_POOL_MAX = 4_000
+"""Up to this many names found, sorting them all (in C) costs less than keeping the best
+pool in a heap (in Python), and the sorted list serves again if the pool falls short."""
 FOUND_SEARCH_FACTOR = 16
 """The numpy path looks the names found up in a long list by binary search while they are
 fewer than 1/16 of it; a binary search costs about that many reads of the list."""
@@ -233,6 +236,12 @@ class CandidateIndex:
         number = self._number(key)
         return None if number is None else self._idf[number]
 
+    def _token_rarity(self, key: str) -> float | None:
+        """``rarity`` of a token key (``k:``, ``c:``; see ``token_keys``), which is never the
+        key of a whole name: looked up in the dictionary of keys directly."""
+        number = self._keys.get(key)
+        return None if number is None else self._idf[number]
+
     def _number(self, key: str) -> int | None:
         """The position of ``key`` in the index's arrays, None for a key no name has."""
         if not key.startswith(FORM_KEY_PREFIXES):
@@ -293,7 +302,7 @@ class CandidateIndex:
 
         A key no registry name has counts as the rarest possible.
         """
-        rarity = self.rarity(token.identity)
+        rarity = self._token_rarity(token.identity)
         return token.weight * (self._unseen_idf if rarity is None else rarity)
 
     # -- saving --------------------------------------------------------------------------------
@@ -434,7 +443,9 @@ class CandidateIndex:
         typo to be told from another word: Katemi (a typo of Kazemi) has the key of other
         names."""
         keys = {
-            key: rarity for key in token_keys(token) if (rarity := self.rarity(key)) is not None
+            key: rarity
+            for key in token_keys(token)
+            if (rarity := self._token_rarity(key)) is not None
         }
         if token.text not in self._vocabulary:
             if not keys or len(token.text) >= TYPO_MIN_LETTERS:
@@ -625,12 +636,18 @@ class CandidateIndex:
             chosen = self._select(sorted(ranked) + best + rest(), limit, rare)
             return self._with_rarest(chosen, rare, query, query_weight)
         ranked += self._estimates(keyed, query_weight, exact, limit)
-        if len(ranked) > pool:
+        if len(ranked) > SORTED_POOL_MAX:
             chosen = self._select(heapq.nsmallest(pool, ranked), limit, rare)
             if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
                 return self._with_rarest(chosen, rare, query, query_weight)
-        chosen = self._select(sorted(ranked), limit, rare)
-        return self._with_rarest(chosen, rare, query, query_weight)
+            chosen = self._select(sorted(ranked), limit, rare)
+            return self._with_rarest(chosen, rare, query, query_weight)
+        ranked.sort()
+        if len(ranked) > pool:
+            chosen = self._select(ranked[:pool], limit, rare)
+            if len({self._group_of[name_id] for name_id, _ in chosen}) == limit:
+                return self._with_rarest(chosen, rare, query, query_weight)
+        return self._with_rarest(self._select(ranked, limit, rare), rare, query, query_weight)
 
     def _with_rarest(
         self,
@@ -713,29 +730,47 @@ class CandidateIndex:
         limit: int,
     ) -> list[tuple[float, int]]:
         """(negated pre-score, name id) of the names sharing keys with the query."""
-        shared: dict[int, float] = defaultdict(float)
+        shared: dict[int, float] = {}
         # Rare keys first: once the names found can no longer be outranked by a name that
         # only the remaining keys would find, a common key just adds to the names found.
         remaining = sum(most for _, _, most in keyed)
         closed = False
         for token, keys, most in keyed:
-            best_for_token: dict[int, float] = {}
-            for key, rarity in keys:
-                weight = token.weight * rarity
+            if len(keys) == 1:  # no other key of this token to take the maximum with
+                ((key, rarity),) = keys
                 postings = self.postings(key)
                 if len(postings) > COMMON_KEY_POSTINGS:
                     closed = closed or not self._open(shared, query_weight, remaining, limit)
                     if closed:
                         postings = _found_in(shared, postings)
-                if len(keys) == 1:  # no other key of this token to take the maximum with
-                    for name_id in postings:
-                        shared[name_id] += weight
-                    continue
-                for name_id in postings:
-                    if weight > best_for_token.get(name_id, 0.0):
-                        best_for_token[name_id] = weight
-            for name_id, weight in best_for_token.items():
-                shared[name_id] += weight
+                weight = 0.0 + token.weight * rarity  # 0.0, not -0.0, as a sum from zero
+                _add_weights(shared, dict.fromkeys(postings, weight))
+                remaining -= most
+                continue
+            # Heaviest key first, so that a name keeps the first weight it gets (the maximum
+            # over the token's keys): dictionaries merged in C instead of a loop per name.
+            # (``shared`` does not change within a token, so neither does ``closed``.)
+            best_for_token: dict[int, float] = {}
+            by_weight = sorted(
+                ((token.weight * rarity, key) for key, rarity in keys),
+                key=lambda weighted: weighted[0],
+                reverse=True,
+            )
+            for weight, key in by_weight:
+                postings = self.postings(key)
+                if len(postings) > COMMON_KEY_POSTINGS:
+                    closed = closed or not self._open(shared, query_weight, remaining, limit)
+                    if closed:
+                        postings = _found_in(shared, postings)
+                if weight <= 0.0:
+                    continue  # a name gains nothing from it
+                if best_for_token:
+                    heavier = best_for_token
+                    best_for_token = dict.fromkeys(postings, weight)
+                    best_for_token.update(heavier)
+                else:
+                    best_for_token = dict.fromkeys(postings, weight)
+            _add_weights(shared, best_for_token)
             remaining -= most
         # Names sharing too little to reach USEFUL_PRESCORE are only listed when there are
         # not ``limit`` groups of others (a long tail of them is common in large registries).
@@ -834,7 +869,7 @@ class CandidateIndex:
             if token.weight <= 0.0:
                 continue
             for key in token_keys(token):
-                rarity = self.rarity(key)
+                rarity = self._token_rarity(key)
                 if rarity is not None and (best is None or rarity > best[0]):
                     best = (rarity, key)
         return self.postings(best[1]) if best is not None else ()
@@ -862,6 +897,15 @@ class CandidateIndex:
             if rare and _posted(rare, name_id):
                 has_rare.add(group)
         return chosen
+
+
+def _add_weights(shared: dict[int, float], weights: dict[int, float]) -> None:
+    """Add ``weights`` to the names' weights in ``shared`` (a name not there yet starts from
+    zero; no weight may be -0.0): only the names found before are added one by one, the
+    others are merged in C. ``weights`` is consumed."""
+    for name_id in weights.keys() & shared.keys():
+        weights[name_id] += shared[name_id]
+    shared.update(weights)
 
 
 def _posted(postings: Sequence[int], name_id: int) -> bool:

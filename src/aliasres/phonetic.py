@@ -97,4 +97,10 @@ def skeleton(surface: str) -> str:
     if "c" in surface:
         surface = _SOFT_C.sub("S", surface)
     key = prefix + surface.translate(SYMBOLS)
-    return _RUNS.sub(r"\1", key) if len(key) > 1 else key
+    return _RUNS.sub(first_group, key) if len(key) > 1 else key
+
+
+def first_group(match: re.Match[str]) -> str:
+    """What ``\\1`` in a replacement stands for: a function is several times faster per
+    call than a template, which ``re`` parses again on every ``sub``."""
+    return match.group(1)

@@ -84,6 +84,7 @@ JOINED_PART_MIN = 2
 """Each of the two words a joined word spells must have at least this many letters ..."""
 JOINED_CUT_MIN = 3
 """... and the first word, when cut, at least this many letters left of it."""
+_HEAD_MIN = min(JOINED_PART_MIN, JOINED_CUT_MIN)  # the shortest first part of a joined word
 OMITTED_PLACE_COST = 0.3
 """Share of its weight a place of the name costs when the query leaves it out: names drop
 their country freely (Bank Melli Iran is also Bank Melli), yet a branch named after a place
@@ -93,6 +94,8 @@ PLACE_ONLY = 0.6
 where a group is active, not which group it is (Lebanese Hizballah is not Liibaan Trading)."""
 CONTENT_KINDS = frozenset({TokenKind.COMMON, TokenKind.DISTINCTIVE})
 """Token kinds that say which group a name means (generic words and places do not)."""
+_COUNTRY = TokenKind.COUNTRY  # read in the hottest loops, where a global lookup counts
+_NO_PLACES: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -155,13 +158,21 @@ class PreparedName:
     identities: tuple[str, ...]
     weights: tuple[float, ...]
     has_acronym: bool  # a token is an acronym (ISIS in "ISIS West Africa Province")
+    weight_sum: float  # sum(weights), which every alignment reads
+    positions: dict[str, tuple[int, ...]] = attrs.field(eq=False)
+    """The positions of each identity, ascending: identical tokens pair by look-up."""
 
     @classmethod
     def of(cls, name: NormalizedName, weight_of: WeightOf) -> PreparedName:
         identities = tuple(token.identity for token in name.tokens)
         weights = tuple(weight_of(token) for token in name.tokens)
         has_acronym = any(_acronym_letters(token) for token in name.tokens)
-        return cls(name, " ".join(identities), identities, weights, has_acronym)
+        positions: dict[str, tuple[int, ...]] = {}
+        for position, identity in enumerate(identities):
+            positions[identity] = (*positions.get(identity, ()), position)
+        return cls(
+            name, " ".join(identities), identities, weights, has_acronym, sum(weights), positions
+        )
 
 
 def same_key_similarity(left: str, right: str) -> float:
@@ -183,40 +194,48 @@ def _short_key_similarity(similarity: float, key: str, left: str, right: str) ->
 
 def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
     """Similarity of two tokens in [0, 1] and the rule that decided it."""
-    if left.text == right.text:
+    left_text, right_text = left.text, right.text
+    if left_text == right_text:
         return SAME_TEXT, "same-text"
     if left.identity == right.identity:
         if left.concept is not None:
             return SAME_KEY, "concept"
-        similarity = same_key_similarity(left.text, right.text)
-        return _short_key_similarity(similarity, left.key, left.text, right.text), "same-key"
-    if not (left.text.isalpha() or right.text.isalpha()) and _different_numbers(left, right):
+        similarity = same_key_similarity(left_text, right_text)
+        return _short_key_similarity(similarity, left.key, left_text, right_text), "same-key"
+    if not (left_text.isalpha() or right_text.isalpha()) and _different_numbers(left, right):
         return 0.0, "different-number"
     if left.key[:1] == ACRONYM_KEY_PREFIX == right.key[:1]:
         # Acronyms are compared exactly: HUJI-B (a branch) is not HUJI, JAK-T is not JAK-A.
         return 0.0, "different-acronym"
-    if (left.kind is TokenKind.COUNTRY or right.kind is TokenKind.COUNTRY) and not _spells_place(
-        left, right
-    ):
+    if (left.kind is _COUNTRY or right.kind is _COUNTRY) and not _spells_place(left, right):
         return 0.0, "different-place"
-    if left.concept is not None and right.concept is not None:
+    left_concept, right_concept = left.concept, right.concept
+    if left_concept is not None and right_concept is not None:
         return 0.0, "different-concept"
     shared = left.keys & right.keys
     if shared:
         key = max(shared, key=len)  # the most telling key the two words share
-        ratio = fuzz.ratio(left.text, right.text) / 100.0
+        ratio = fuzz.ratio(left_text, right_text) / 100.0
         similarity = ALTERNATE_FLOOR + (ALTERNATE_READING - ALTERNATE_FLOOR) * ratio
-        similarity = _short_key_similarity(similarity, key, left.text, right.text)
+        similarity = _short_key_similarity(similarity, key, left_text, right_text)
         return similarity, "alternate-reading"
-    ratio = fuzz.ratio(left.text, right.text) / 100.0
-    if ratio >= FUZZY_MIN and (
-        left.text[:1] == right.text[:1]
-        or len(left.text) != len(right.text)
-        or len(left.text) > FUZZY_OTHER_INITIAL_MAX_LETTERS
-    ):
-        return ratio * FUZZY_SCALE, "fuzzy"
-    if _truncation(left, right) or _truncation(right, left):
-        return TRUNCATION, "truncation"
+    left_size, right_size = len(left_text), len(right_text)
+    # The ratio is 2 * (common letters) / (both lengths): words of very different lengths
+    # cannot reach FUZZY_MIN, and most pairs of a query are such (a cheap exact bound).
+    if 2 * min(left_size, right_size) >= FUZZY_MIN * (left_size + right_size):
+        ratio = fuzz.ratio(left_text, right_text) / 100.0
+        if ratio >= FUZZY_MIN and (
+            left_text[:1] == right_text[:1]
+            or left_size != right_size
+            or left_size > FUZZY_OTHER_INITIAL_MAX_LETTERS
+        ):
+            return ratio * FUZZY_SCALE, "fuzzy"
+    if left_concept is None and right_concept is None:
+        # One word is the other cut short (Air ~ Airlines, Elec ~ Electronic), either way.
+        if left_size >= TRUNCATION_MIN_LETTERS and right_text.startswith(left_text):
+            return TRUNCATION, "truncation"
+        if right_size >= TRUNCATION_MIN_LETTERS and left_text.startswith(right_text):
+            return TRUNCATION, "truncation"
     return 0.0, "no-match"
 
 
@@ -243,16 +262,6 @@ def _spells_place(left: Token, right: Token) -> bool:
     return bool(left.keys & right.keys) and fuzz.ratio(left.text, right.text) >= 100 * FUZZY_MIN
 
 
-def _truncation(short: Token, long: Token) -> bool:
-    """``short`` is ``long`` cut short (Air ~ Airlines, Elec ~ Electronic)."""
-    return (
-        len(short.text) >= TRUNCATION_MIN_LETTERS
-        and short.concept is None
-        and long.concept is None
-        and long.text.startswith(short.text)
-    )
-
-
 class QueryScorer:
     """Scores one query against many registry names, remembering token-pair similarities.
 
@@ -266,33 +275,57 @@ class QueryScorer:
         self.acronym = acronym_probe(query.name)
         self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
         tokens = query.name.tokens
+        self._words = tuple((i, t, t.text, len(t.text), t.identity) for i, t in enumerate(tokens))
         # The query words long enough to be two words run together, and the endings such a
-        # word may have (its spelling's and its key's): a name word is looked at as the
-        # second of two words one of them writes only if it is among these.
+        # word may have (its spelling's and its key's, after a first part of at least
+        # _HEAD_MIN letters): a name word is looked at as the second of two words one of
+        # them writes only if it is among these.
         self._long = tuple(i for i, t in enumerate(tokens) if len(t.text) >= JOINED_MIN_LETTERS)
         self._endings = frozenset(
             word[start:]
             for i in self._long
             for word in (tokens[i].text, tokens[i].key)
-            for start in range(1, len(word) - 1)
+            for start in range(_HEAD_MIN, len(word) - JOINED_PART_MIN + 1)
         )
         # How the query's words may end a name word that writes two of them.
         self._second_parts = tuple(
             {tail for t in tokens[1:] for tail in (t.text, *_key_tails(t)) if len(tail) > 1}
         )
         self._joins: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._splits: dict[tuple[str, str, str, str], tuple[tuple[int, float], ...]] = {}
+        # Read for every name: whether the query has words that say which group it means,
+        # and whether places can adjust a score (the query names one, or a hint is given).
+        self._has_content = any(token.kind in CONTENT_KINDS for token in tokens)
+        self._places_matter = bool(query.name.countries) or country is not None
 
     def _row(self, token: Token) -> tuple[tuple[int, float, str], ...]:
-        """The query tokens that ``token`` resembles, as (position, similarity, rule)."""
-        row = self._rows.get(token.text)
+        """The query tokens that ``token`` resembles, as (position, similarity, rule).
+
+        Most pairs are known to score 0 without comparing the two words (see
+        ``pair_similarity``): two different lexicon words of different texts, or two words
+        that share no identity or key, differ too much in length for a near spelling, and
+        neither of which begins the other.
+        """
+        text = token.text
+        row = self._rows.get(text)
         if row is None:
-            row = tuple(
-                (i, similarity, rule)
-                for i, query_token in enumerate(self.query.name.tokens)
-                for similarity, rule in (pair_similarity(query_token, token),)
-                if similarity > 0.0
-            )
-            self._rows[token.text] = row
+            identity, keys, size, concept = token.identity, token.keys, len(text), token.concept
+            found = []
+            for i, query_token, query_text, query_size, query_identity in self._words:
+                if query_identity != identity and (
+                    (concept is not None and query_token.concept is not None and query_text != text)
+                    or (
+                        2 * min(size, query_size) < FUZZY_MIN * (size + query_size)
+                        and keys.isdisjoint(query_token.keys)
+                        and not text.startswith(query_text)
+                        and not query_text.startswith(text)
+                    )
+                ):
+                    continue
+                similarity, rule = pair_similarity(query_token, token)
+                if similarity > 0.0:
+                    found.append((i, similarity, rule))
+            row = self._rows[text] = tuple(found)
         return row
 
     def _join_words(self, candidate: PreparedName) -> list[tuple[list[int], list[int], float, str]]:
@@ -305,44 +338,42 @@ class QueryScorer:
         ``JOINED_CUT_WORDS``). Only a word whose identity the other side lacks is looked at (it
         could pair with no word there as it is); the two words may have partners of their own
         (Trading is a company word, as FZE is), which a joined word goes before. What a
-        registry word can join with is worked out once per query. Returns (query positions,
-        name positions, similarity, rule).
+        registry word, or two consecutive ones, can join with is worked out once per query.
+        Returns (query positions, name positions, similarity, rule).
         """
-        query = self.query
-        q_tokens, n_tokens = query.name.tokens, candidate.name.tokens
+        q_identities, identities = self.query.identities, candidate.identities
+        n_tokens = candidate.name.tokens
         found: list[tuple[list[int], list[int], float, str]] = []
         used_q: set[int] = set()
         used_n: set[int] = set()
-        if len(n_tokens) >= 2 and any(
-            query.identities[i] not in candidate.identities for i in self._long
-        ):
+        if len(n_tokens) >= 2 and self._long:
+            endings = self._endings
+            lacking: list[int] | None = None  # the long query words the name lacks, if needed
             for second in range(1, len(n_tokens)):  # a query word writing two of the name's
-                first = second - 1
-                tail, endings = n_tokens[second], self._endings
-                if tail.text not in endings and not {tail.key, tail.key[1:]} & endings:
+                tail = n_tokens[second]
+                key = tail.key
+                if tail.text not in endings and key not in endings and key[1:] not in endings:
                     continue
-                for i in self._long:
-                    if (
-                        i in used_q
-                        or first in used_n
-                        or second in used_n
-                        or query.identities[i] in candidate.identities
-                    ):
-                        continue
-                    similarity = _joined_similarity(q_tokens[i], n_tokens[first], n_tokens[second])
-                    if similarity:
+                if lacking is None:
+                    lacking = [i for i in self._long if q_identities[i] not in identities]
+                first = second - 1
+                if first in used_n or second in used_n:
+                    continue
+                for i, similarity in self._splits_of(n_tokens[first], tail):
+                    if i in lacking and i not in used_q:
                         used_q.add(i)
                         used_n.update((first, second))
                         found.append(([i], [first, second], similarity, _joined_rule(similarity)))
-        if len(q_tokens) < 2:
+                        break
+        if len(self.query.name.tokens) < 2:
             return found
+        parts = self._second_parts
         for j, token in enumerate(n_tokens):  # a name word writing two of the query's
             if len(token.text) < JOINED_MIN_LETTERS or j in used_n:
                 continue
-            parts = self._second_parts
             if not token.text.endswith(parts) and not token.key.endswith(parts):
                 continue
-            if candidate.identities[j] in query.identities:
+            if identities[j] in q_identities:
                 continue
             for first, similarity in self._joins_of(token):
                 if first not in used_q and first + 1 not in used_q:
@@ -350,6 +381,21 @@ class QueryScorer:
                     used_q.update((first, first + 1))
                     found.append(([first, first + 1], [j], similarity, _joined_rule(similarity)))
                     break
+        return found
+
+    def _splits_of(self, first: Token, second: Token) -> tuple[tuple[int, float], ...]:
+        """The long query words that write two consecutive registry words as one: (position,
+        similarity), in the query's order."""
+        cache_key = (first.text, first.key, second.text, second.key)  # all that is compared
+        found = self._splits.get(cache_key)
+        if found is None:
+            q_tokens = self.query.name.tokens
+            found = tuple(
+                (i, similarity)
+                for i in self._long
+                if (similarity := _joined_similarity(q_tokens[i], first, second))
+            )
+            self._splits[cache_key] = found
         return found
 
     def _joins_of(self, token: Token) -> tuple[tuple[int, float], ...]:
@@ -380,7 +426,7 @@ class QueryScorer:
         components: list[tuple[str, float]] | None = [] if explain else None
         pairs: list[TokenPair] | None = [] if explain else None
 
-        spelled: frozenset[str] = frozenset()
+        spelled = _NO_PLACES
         if query.folded and query.folded == name.folded:
             aligned = 1.0
             if pairs is not None and components is not None:
@@ -400,7 +446,7 @@ class QueryScorer:
                     components.append(("word order and spelling", adjusted - aligned))
                 aligned = adjusted
         score = aligned
-        acronym_score = _acronym_score(self.acronym, name)
+        acronym_score = _acronym_score(self.acronym, name) if self.acronym is not None else 0.0
         if acronym_score > score:
             if components is not None:
                 components.append(("acronym agreement", acronym_score - score))
@@ -410,8 +456,11 @@ class QueryScorer:
                     initials = score * ALIAS_INITIALS_FACTOR - score
                     components.append(("initials of an alias", initials))
                 score *= ALIAS_INITIALS_FACTOR
-        score += self._country_adjustment(name, group, spelled, components)
+        if self._places_matter:  # else no place can conflict and no hint applies
+            score += self._country_adjustment(name, group, spelled, components)
         factor = ALIAS_KIND_FACTOR[alias_kind]
+        if components is None:
+            return min(1.0, max(0.0, score * factor)), None
         kind_label = "canonical name" if alias_kind is None else alias_kind.value
         if factor != 1.0 and components is not None:
             components.append((f"{kind_label} alias", score * factor - score))
@@ -463,23 +512,28 @@ class QueryScorer:
         Tokens with the same identity pair first (no other pair beats them); only the tokens
         left over are compared with each other.
         """
-        q_tokens, n_tokens = self.query.name.tokens, candidate.name.tokens
+        query = self.query
+        q_tokens, n_tokens = query.name.tokens, candidate.name.tokens
         if not q_tokens or not n_tokens:
-            return 0.0, frozenset()
-        q_weights, n_weights = self.query.weights, candidate.weights
+            return 0.0, _NO_PLACES
+        q_weights, n_weights = query.weights, candidate.weights
         matched: list[tuple[int, int, float, str]] = []
         joined = self._join_words(candidate) if len(q_tokens) + len(n_tokens) > 2 else []
-        joined_q = {i for q_run, _, _, _ in joined for i in q_run}
-        free_n = list(range(len(n_tokens)))
-        for _, n_run, _, _ in joined:
+        free_n = list(range(len(n_tokens)))  # ascending, as pairing by identity expects
+        joined_q: set[int] = set()
+        for q_run, n_run, _, _ in joined:
+            joined_q.update(q_run)
             for j in n_run:
                 free_n.remove(j)
         free_q = []
-        for i, identity in enumerate(self.query.identities):
+        positions = candidate.positions
+        for i, identity in enumerate(query.identities):
             if i in joined_q:
                 continue
-            j = next((j for j in free_n if candidate.identities[j] == identity), -1)
-            if j < 0:
+            for j in positions.get(identity, ()):  # the first free name word of that identity
+                if j in free_n:
+                    break
+            else:
                 free_q.append(i)
                 continue
             if q_tokens[i].text != n_tokens[j].text:
@@ -496,31 +550,35 @@ class QueryScorer:
                     j,
                 )
             free_n.remove(j)
-            if q_tokens[i].text == n_tokens[j].text:
+            q_token, n_token = q_tokens[i], n_tokens[j]
+            if q_token.text == n_token.text:
                 matched.append((i, j, SAME_TEXT, "same-text"))
             else:
-                similarity, rule = pair_similarity(q_tokens[i], n_tokens[j])
+                similarity, rule = pair_similarity(q_token, n_token)
                 matched.append((i, j, similarity, rule))
         expansions = []
-        if self.query.has_acronym or candidate.has_acronym:
+        if query.has_acronym or candidate.has_acronym:
             expansions = _expand_acronyms(q_tokens, free_q, n_tokens, free_n)
         if free_q and free_n:
-            options = sorted(
-                (
-                    (similarity, -abs(i - j), i, j, rule)
-                    for j in free_n
-                    for i, similarity, rule in self._row(n_tokens[j])
-                    if i in free_q
-                ),
-                reverse=True,
-            )
+            rows = self._rows
+            options = []
+            for j in free_n:
+                token = n_tokens[j]
+                row = rows.get(token.text)
+                if row is None:
+                    row = self._row(token)
+                for i, similarity, rule in row:
+                    if i in free_q:
+                        options.append((similarity, -abs(i - j), i, j, rule))
+            if len(options) > 1:
+                options.sort(reverse=True)
             for similarity, _, i, j, rule in options:
                 if i in free_q and j in free_n:
                     free_q.remove(i)
                     free_n.remove(j)
                     matched.append((i, j, similarity, rule))
         earned = 0.0
-        total = (sum(q_weights) + sum(n_weights)) / 2.0
+        total = (query.weight_sum + candidate.weight_sum) / 2.0
         one_word = len(q_tokens) == 1
         for i, j, similarity, rule in matched:
             if one_word and rule in SOUND_RULES:
@@ -549,7 +607,7 @@ class QueryScorer:
                 pairs.append(TokenPair(left, right, rule, similarity, weight))
         for i in free_q:
             q_token = q_tokens[i]
-            if q_token.kind is TokenKind.COUNTRY and _registered_in(q_token.concept, group):
+            if q_token.kind is _COUNTRY and _registered_in(q_token.concept, group):
                 # The name leaves the place out, but the group is registered there: pair the
                 # token with a virtual one of the same weight on the name's side.
                 earned += COUNTRY_IMPLIED * q_weights[i]
@@ -566,34 +624,45 @@ class QueryScorer:
                 )
         for j in free_n:
             n_token = n_tokens[j]
-            if n_token.kind is TokenKind.COUNTRY and n_token.concept == self.country:
+            if n_token.kind is not _COUNTRY:
+                if pairs is not None:
+                    pairs.append(
+                        TokenPair(None, n_token.text, "missing-in-query", 0.0, n_weights[j] / 2)
+                    )
+            elif n_token.concept == self.country:
                 earned += COUNTRY_IMPLIED * n_weights[j]
                 total += n_weights[j] / 2.0
                 if pairs is not None:
                     pairs.append(
                         TokenPair(None, n_token.text, "country-hint", COUNTRY_IMPLIED, n_weights[j])
                     )
-            elif n_token.kind is TokenKind.COUNTRY:
+            else:
                 cost = OMITTED_PLACE_COST * n_weights[j] / 2.0
                 total -= n_weights[j] / 2.0 - cost
                 if pairs is not None:
                     pairs.append(TokenPair(None, n_token.text, "place-omitted", 0.0, cost))
-            elif pairs is not None:
-                pairs.append(
-                    TokenPair(None, n_token.text, "missing-in-query", 0.0, n_weights[j] / 2)
-                )
-        spelled = frozenset(
-            concept
-            for q_run, _ in expansions
-            for i in q_run
-            if q_tokens[i].kind is TokenKind.COUNTRY and (concept := q_tokens[i].concept)
+        spelled = (
+            frozenset(
+                concept
+                for q_run, _ in expansions
+                for i in q_run
+                if q_tokens[i].kind is _COUNTRY and (concept := q_tokens[i].concept)
+            )
+            if expansions
+            else _NO_PLACES
         )
         if total <= 0.0:
             return 0.0, spelled
         if expansions and not matched and not joined:
             # Initials alone (WHO ~ Wafa Humanitarian Organization) only suggest a candidate.
             return min(DERIVED_ACRONYM, earned / total), spelled
-        if not expansions and not joined and _places_only(q_tokens, matched):
+        if (
+            not expansions
+            and not joined
+            and self._has_content
+            and all(q_tokens[i].kind is _COUNTRY for i, _, _, _ in matched)
+        ):
+            # The query has words that name a group but only its places found a partner.
             return PLACE_ONLY * min(1.0, earned / total), spelled
         return min(1.0, earned / total), spelled
 
@@ -620,13 +689,6 @@ def _codes(places: Iterable[str]) -> set[str]:
             if entry is not None:
                 codes.update(entry.within)
     return codes
-
-
-def _places_only(q_tokens: tuple[Token, ...], matched: list[tuple[int, int, float, str]]) -> bool:
-    """True if the query has words that name a group but only its places found a partner."""
-    if not any(token.kind in CONTENT_KINDS for token in q_tokens):
-        return False
-    return all(q_tokens[i].kind is TokenKind.COUNTRY for i, _, _, _ in matched)
 
 
 def _expand_acronyms(

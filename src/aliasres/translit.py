@@ -23,6 +23,8 @@ from typing import Final
 
 import attrs
 
+from aliasres.phonetic import first_group
+
 __all__ = [
     "ASSIMILATED_ARTICLES",
     "READINGS",
@@ -112,7 +114,7 @@ _DOUBLED: Final = re.compile(r"([^\W\d_])\1+")
 
 def _double_letters(token: str) -> str:
     """R17: a doubled letter is written once (Jamma'atu, Ansaar, Tayyiba, Mohammed)."""
-    return _DOUBLED.sub(r"\1", token) if len(token) > 1 else token
+    return _DOUBLED.sub(first_group, token) if len(token) > 1 else token
 
 
 PRE_READING_RULES: Final[tuple[Rule, ...]] = (
