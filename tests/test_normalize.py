@@ -162,6 +162,17 @@ class TestContract:
         assert all(t.kind is TokenKind.DISTINCTIVE for t in result.tokens)
         assert "function-words-kept" in result.trace
 
+    @pytest.mark.parametrize(
+        ("text", "folded"), [("Dٮ", "d li"), ("D على", "d li"), ("Of من", "of min")]
+    )
+    def test_arabic_function_words_kept_are_spelled_as_the_lexicon_spells_them(
+        self, text: str, folded: str
+    ) -> None:
+        """Letter by letter, على would read ala (Allah) and ب a lone b (bin) in the folded name,
+        which would then normalise to something else."""
+        assert normalize(text).folded == folded
+        assert normalize(folded).folded == folded
+
     @pytest.mark.parametrize("text", ["MIT", "THE", "AL"])
     def test_capitalised_function_word_alone_is_an_acronym(self, text: str) -> None:
         """OFAC lists MIT as an alias: a short all-capital function word alone is an acronym."""

@@ -700,14 +700,16 @@ def _function_word_token(raw: str, script: str) -> Token | None:
     """A function word kept as a distinctive token: for names made of function words only.
 
     A name never normalises to nothing because all its words are function words (``Mit``,
-    ``The``, ``في``); the words are kept as written, keyed by their consonant skeleton.
+    ``The``, ``في``); the words are kept as written, keyed by their consonant skeleton. An
+    Arabic one is written as the lexicon writes it in Latin (على: li, من: min), not letter by
+    letter (ala, mn), so that the folded name normalises to itself again.
     """
     if script == "arabic":
-        if not _analyze_arabic(raw):  # a stray letter, dropped in any name
+        pieces = _analyze_arabic(raw)
+        if not pieces:  # a stray letter, dropped in any name
             return None
-        word = arabic.fold_letters(raw)
-        text = arabic.romanize(word)
-        key = arabic.skeleton(word) or "A"
+        text = " ".join(piece.text for piece in pieces)
+        key = " ".join(piece.key for piece in pieces)
     else:
         text = raw
         key = skeleton(latin_surface(raw))
