@@ -266,14 +266,16 @@ class QueryScorer:
     """Scores one query against many registry names, remembering token-pair similarities.
 
     Candidate names share most of their words, so each distinct registry word is compared
-    with the query's words once per query.
+    with the query's words once per query. Words are remembered as tokens, not texts: one
+    text may be two tokens (eso, a word and the acronym ESO), and what the first scored
+    would otherwise decide for the other.
     """
 
     def __init__(self, query: PreparedName, country: str | None = None) -> None:
         self.query = query
         self.country = country
         self.acronym = acronym_probe(query.name)
-        self._rows: dict[str, tuple[tuple[int, float, str], ...]] = {}
+        self._rows: dict[Token, tuple[tuple[int, float, str], ...]] = {}
         tokens = query.name.tokens
         self._words = tuple((i, t, t.text, len(t.text), t.identity) for i, t in enumerate(tokens))
         # The query words long enough to be two words run together, and the endings such a
@@ -291,7 +293,7 @@ class QueryScorer:
         self._second_parts = tuple(
             {tail for t in tokens[1:] for tail in (t.text, *_key_tails(t)) if len(tail) > 1}
         )
-        self._joins: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._joins: dict[Token, tuple[tuple[int, float], ...]] = {}
         self._splits: dict[tuple[str, str, str, str], tuple[tuple[int, float], ...]] = {}
         # Read for every name: whether the query has words that say which group it means,
         # and whether places can adjust a score (the query names one, or a hint is given).
@@ -307,7 +309,7 @@ class QueryScorer:
         neither of which begins the other.
         """
         text = token.text
-        row = self._rows.get(text)
+        row = self._rows.get(token)
         if row is None:
             identity, keys, size, concept = token.identity, token.keys, len(text), token.concept
             found = []
@@ -325,7 +327,7 @@ class QueryScorer:
                 similarity, rule = pair_similarity(query_token, token)
                 if similarity > 0.0:
                     found.append((i, similarity, rule))
-            row = self._rows[text] = tuple(found)
+            row = self._rows[token] = tuple(found)
         return row
 
     def _join_words(self, candidate: PreparedName) -> list[tuple[list[int], list[int], float, str]]:
@@ -401,7 +403,7 @@ class QueryScorer:
     def _joins_of(self, token: Token) -> tuple[tuple[int, float], ...]:
         """The consecutive query words a registry word writes as one: (position of the first,
         similarity)."""
-        found = self._joins.get(token.text)
+        found = self._joins.get(token)
         if found is None:
             q_tokens = self.query.name.tokens
             found = tuple(
@@ -409,7 +411,7 @@ class QueryScorer:
                 for first in range(len(q_tokens) - 1)
                 if (similarity := _joined_similarity(token, q_tokens[first], q_tokens[first + 1]))
             )
-            self._joins[token.text] = found
+            self._joins[token] = found
         return found
 
     def score(
@@ -564,7 +566,7 @@ class QueryScorer:
             options = []
             for j in free_n:
                 token = n_tokens[j]
-                row = rows.get(token.text)
+                row = rows.get(token)
                 if row is None:
                     row = self._row(token)
                 for i, similarity, rule in row:
