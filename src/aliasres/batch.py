@@ -42,6 +42,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 import attrs
 
+from aliasres import collector
 from aliasres.atomic import atomic_text_file
 from aliasres.countries import is_country_code
 from aliasres.errors import AliasresError
@@ -495,7 +496,8 @@ def _resolve_here(
     outcomes = []
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
-        outcomes += [resolve_outcome(resolver, name, country) for name, country in chunk]
+        with collector.paused():
+            outcomes += [resolve_outcome(resolver, name, country) for name, country in chunk]
         if progress is not None:
             progress.advance(len(chunk))
     return outcomes
@@ -537,7 +539,8 @@ def _resolve_chunk(chunk: list[Key]) -> list[Outcome]:
     if resolver is None:  # pragma: no cover - the pool always runs the initialiser first
         msg = "worker used before its resolver was built"
         raise RuntimeError(msg)
-    return [resolve_outcome(resolver, name, country) for name, country in chunk]
+    with collector.paused():
+        return [resolve_outcome(resolver, name, country) for name, country in chunk]
 
 
 def resolve_outcome(resolver: Resolver, name: str, country: str | None) -> Outcome:

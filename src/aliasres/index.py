@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 from rapidfuzz import fuzz
 
-from aliasres import cache, indexbuild
+from aliasres import cache, collector, indexbuild
 from aliasres.atomic import atomic_binary_file
 from aliasres.errors import IndexFileError
 from aliasres.indexbuild import FORM_KEY_PREFIXES
@@ -429,7 +429,7 @@ class CandidateIndex:
         most batches of clean names never need it)."""
         if self._deletion_index is None:
             index: dict[str, list[str]] = defaultdict(list)
-            with indexbuild.collector_paused():  # a full collection would scan the registry
+            with collector.paused():  # a full collection would scan the registry
                 for word in sorted(self._vocabulary):
                     for variant in _one_deletion(word):
                         index[variant].append(word)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from aliasres import collector
 from aliasres.index import MAX_CANDIDATES, CandidateIndex
 from aliasres.model import Group
 from aliasres.normalize import NormalizedName, Token, normalize
@@ -164,7 +165,8 @@ class Resolver:
     ) -> list[Result]:
         """Resolve many names, in order; repeated (name, country) pairs are resolved once.
 
-        ``country`` is one hint for every name or a sequence with one hint per name.
+        ``country`` is one hint for every name or a sequence with one hint per name. The
+        cyclic garbage collector is paused meanwhile (see ``aliasres.collector``).
         """
         names = list(names)
         if country is None or isinstance(country, str):
@@ -176,11 +178,12 @@ class Resolver:
                 raise ValueError(msg)
         done: dict[tuple[str, str | None], Result] = {}
         results = []
-        for name, hint in zip(names, hints, strict=True):
-            key = (name, hint)
-            if key not in done:
-                done[key] = self.resolve(name, country=hint, limit=limit)
-            results.append(done[key])
+        with collector.paused():
+            for name, hint in zip(names, hints, strict=True):
+                key = (name, hint)
+                if key not in done:
+                    done[key] = self.resolve(name, country=hint, limit=limit)
+                results.append(done[key])
         return results
 
     def weight(self, token: Token) -> float:

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from aliasres import collector
 from aliasres.batch import RESULT_COLUMNS, Outcome, resolve_outcome
 from aliasres.registry import Registry, packaged_registry_path
 
@@ -222,10 +223,11 @@ class _WorkerState:
     def rows(self, keys: Sequence[_Key], cache_size: int) -> list[_Row]:
         """The result columns of each query; each distinct one is resolved at most once."""
         batch: dict[_Key, _Row] = {}
-        for key in keys:
-            if key not in batch:
-                row = self.answers.get(key)
-                batch[key] = _row(resolve_outcome(self.resolver, *key)) if row is None else row
+        with collector.paused():
+            for key in keys:
+                if key not in batch:
+                    row = self.answers.get(key)
+                    batch[key] = _row(resolve_outcome(self.resolver, *key)) if row is None else row
         if cache_size:
             if len(self.answers) + len(batch) > cache_size:
                 self.answers.clear()
