@@ -78,9 +78,12 @@ class TestContract:
             assert name in aliasres.__all__
 
     def test_rejects_non_str(self) -> None:
-        with pytest.raises(TypeError, match="name must be str, got bytes"):
+        # The second message is mypyc's: a compiled build checks the argument at the call.
+        with pytest.raises(
+            TypeError, match=r"name must be str, got bytes|str object expected; got bytes"
+        ):
             normalize(b"Jund al-Khilafa")  # type: ignore[arg-type]
-        with pytest.raises(TypeError, match="got NoneType"):
+        with pytest.raises(TypeError, match=r"got NoneType|str object expected; got None"):
             normalize(None)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("text", ["Nنآ", "NءN", "ash الشام", "رٺ:ڑٮ", "آدD0"])

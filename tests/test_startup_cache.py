@@ -189,6 +189,14 @@ def test_a_warm_lexicon_is_served_without_compiling(
         raise AssertionError("the cache should have served the lexicon")
 
     monkeypatch.setattr(lexicon, "compile_lexicon", refuse)
+
+    # A compiled (mypyc) lexicon module calls its own compile_lexicon directly, past the patch
+    # above; the YAML it would compile is parsed through PyYAML, which stays patchable.
+    def refuse_yaml(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the cache should have served the lexicon")
+
+    yaml = pytest.importorskip("yaml")
+    monkeypatch.setattr(yaml, "load", refuse_yaml)
     assert uncached_load() == compiled
 
 

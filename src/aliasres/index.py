@@ -155,12 +155,18 @@ class CandidateIndex:
     a saved index without normalising anything.
     """
 
-    def __init__(self, registry: Registry, *, workers: int | None = None) -> None:
+    def __init__(
+        self, registry: Registry, *, workers: int | None = None, _empty: bool = False
+    ) -> None:
         """Index every name of ``registry``. A large registry is indexed by ``workers``
         processes (None: one per usable CPU from ``indexbuild.PARALLEL_BUILD_NAMES`` names,
-        else none; 1: none); the index is the same whatever their number."""
-        built = indexbuild.build(registry, workers)
+        else none; 1: none); the index is the same whatever their number. (``_empty``: for
+        :meth:`_load` only, which fills in the arrays itself; a class compiled by mypyc cannot
+        be made with ``cls.__new__`` instead.)"""
         self.registry = registry
+        if _empty:
+            return
+        built = indexbuild.build(registry, workers)
         # The arrays are read through memoryviews, as a loaded index's are: slices are views.
         self._group_of = memoryview(built.group_of)
         self._keys = built.keys  # token keys; the keys of whole names are hashed
@@ -168,9 +174,9 @@ class CandidateIndex:
         self._form_numbers = memoryview(built.form_numbers)
         self._ends = memoryview(built.ends)
         self._postings = memoryview(built.postings)
-        self._idf = memoryview(built.idf)
+        self._idf: memoryview[float] = memoryview(built.idf)
         self._unseen_idf = built.unseen_idf
-        self._total_weight = memoryview(built.total_weight)
+        self._total_weight: memoryview[float] = memoryview(built.total_weight)
         self._vocabulary = built.vocabulary
         self._records = memoryview(built.records)  # not copied: it may be hundreds of MB
         self._token_data = built.token_data
@@ -387,8 +393,7 @@ class CandidateIndex:
             name: data[start + offset : start + offset + length]
             for name, (offset, length) in header["sections"].items()
         }
-        index = cls.__new__(cls)
-        index.registry = registry
+        index = cls(registry, _empty=True)
         index._unseen_idf = float(header["unseen_idf"])
         for name in ARRAY_SECTIONS:
             setattr(index, f"_{name}", sections[name].cast(header["types"][name]))

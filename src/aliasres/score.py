@@ -594,14 +594,20 @@ class QueryScorer:
                     TokenPair(q_tokens[i].text, n_tokens[j].text, rule, similarity, weight)
                 )
         for q_run, n_run in expansions:
-            weight = (sum(q_weights[i] for i in q_run) + sum(n_weights[j] for j in n_run)) / 2
+            # Sums started at 0.0, not 0: mypyc miscompiles adding two int-started sums of floats.
+            weight = (
+                sum((q_weights[i] for i in q_run), 0.0) + sum((n_weights[j] for j in n_run), 0.0)
+            ) / 2
             earned += ACRONYM_EXPANSION * weight
             if pairs is not None:
                 left = " ".join(q_tokens[i].text for i in q_run)
                 right = " ".join(n_tokens[j].text for j in n_run)
                 pairs.append(TokenPair(left, right, "acronym-expansion", ACRONYM_EXPANSION, weight))
         for q_run, n_run, similarity, rule in joined:
-            weight = (sum(q_weights[i] for i in q_run) + sum(n_weights[j] for j in n_run)) / 2
+            # Sums started at 0.0, not 0: mypyc miscompiles adding two int-started sums of floats.
+            weight = (
+                sum((q_weights[i] for i in q_run), 0.0) + sum((n_weights[j] for j in n_run), 0.0)
+            ) / 2
             earned += similarity * weight
             if pairs is not None:
                 left = " ".join(q_tokens[i].text for i in q_run)
