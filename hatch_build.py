@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # The modules where queries spend their time: normalising, candidate lookup, scoring.
@@ -46,7 +47,7 @@ def _skipped() -> bool:
     return os.environ.get(SKIP_VARIABLE, "").strip().lower() not in ("", "0", "false", "no")
 
 
-class MypycBuildHook(BuildHookInterface):
+class MypycBuildHook(BuildHookInterface[BuilderConfig]):
     PLUGIN_NAME = "custom"
 
     def dependencies(self) -> list[str]:
@@ -58,11 +59,27 @@ class MypycBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel" or version == "editable" or _skipped():
             return
+        self._scratch = tempfile.mkdtemp(prefix="aliasres-mypyc-")
+        scratch = Path(self._scratch)
+        try:
+            self._compile(scratch)
+        except Exception as error:  # no C compiler or headers, say: the pure wheel still works
+            self.app.display_warning(
+                f"aliasres: compiling with mypyc failed ({type(error).__name__}: {error}); "
+                f"building pure Python instead (set {SKIP_VARIABLE}=1 to skip compiling)"
+            )
+            return
+        built = scratch / "lib"
+        for library in sorted(built.rglob("*.so")) + sorted(built.rglob("*.pyd")):
+            build_data["force_include"][str(library)] = library.relative_to(built).as_posix()
+        build_data["pure_python"] = False
+        build_data["infer_tag"] = True
+
+    def _compile(self, scratch: Path) -> None:
+        """Compile ``COMPILED_MODULES`` into ``scratch / "lib"``."""
         from mypyc.build import mypycify
         from setuptools import Distribution
 
-        self._scratch = tempfile.mkdtemp(prefix="aliasres-mypyc-")
-        scratch = Path(self._scratch)
         sources = [f"src/aliasres/{name}.py" for name in COMPILED_MODULES]
         here = Path.cwd()
         os.chdir(self.root)  # mypy reads its configuration from pyproject.toml here
@@ -81,11 +98,6 @@ class MypycBuildHook(BuildHookInterface):
             distribution.run_command("build_ext")
         finally:
             os.chdir(here)
-        built = scratch / "lib"
-        for library in sorted(built.rglob("*.so")) + sorted(built.rglob("*.pyd")):
-            build_data["force_include"][str(library)] = library.relative_to(built).as_posix()
-        build_data["pure_python"] = False
-        build_data["infer_tag"] = True
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         scratch = getattr(self, "_scratch", None)
