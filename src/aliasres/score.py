@@ -11,7 +11,7 @@ evidence that agrees.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 from rapidfuzz import fuzz
@@ -237,6 +237,18 @@ def pair_similarity(left: Token, right: Token) -> tuple[float, str]:
         if right_size >= TRUNCATION_MIN_LETTERS and left_text.startswith(right_text):
             return TRUNCATION, "truncation"
     return 0.0, "no-match"
+
+
+def _mean_weight(
+    q_weights: Sequence[float],
+    q_run: Iterable[int],
+    n_weights: Sequence[float],
+    n_run: Iterable[int],
+) -> float:
+    """The weight of a run of query words paired as one with a run of name words: the mean of
+    both runs' weights. (The sums start at 0.0, not 0: compiled by mypyc, adding two sums of
+    floats that start at the int 0 fails with "int object expected; got float".)"""
+    return (sum((q_weights[i] for i in q_run), 0.0) + sum((n_weights[j] for j in n_run), 0.0)) / 2
 
 
 def _different_numbers(left: Token, right: Token) -> bool:
@@ -594,20 +606,14 @@ class QueryScorer:
                     TokenPair(q_tokens[i].text, n_tokens[j].text, rule, similarity, weight)
                 )
         for q_run, n_run in expansions:
-            # Sums started at 0.0, not 0: mypyc miscompiles adding two int-started sums of floats.
-            weight = (
-                sum((q_weights[i] for i in q_run), 0.0) + sum((n_weights[j] for j in n_run), 0.0)
-            ) / 2
+            weight = _mean_weight(q_weights, q_run, n_weights, n_run)
             earned += ACRONYM_EXPANSION * weight
             if pairs is not None:
                 left = " ".join(q_tokens[i].text for i in q_run)
                 right = " ".join(n_tokens[j].text for j in n_run)
                 pairs.append(TokenPair(left, right, "acronym-expansion", ACRONYM_EXPANSION, weight))
         for q_run, n_run, similarity, rule in joined:
-            # Sums started at 0.0, not 0: mypyc miscompiles adding two int-started sums of floats.
-            weight = (
-                sum((q_weights[i] for i in q_run), 0.0) + sum((n_weights[j] for j in n_run), 0.0)
-            ) / 2
+            weight = _mean_weight(q_weights, q_run, n_weights, n_run)
             earned += similarity * weight
             if pairs is not None:
                 left = " ".join(q_tokens[i].text for i in q_run)
