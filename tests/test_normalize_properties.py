@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 import yaml
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from aliasres import TokenKind, normalize
@@ -100,6 +100,7 @@ def test_letters_never_normalise_to_nothing(text: str) -> None:
 
 
 @given(st.one_of(any_text, odd_text, golden_name))
+@example("ﰃﱆ")  # romanised yama, which the Spanish reading takes for jama(a), once it is Latin
 def test_idempotent(text: str) -> None:
     """Normalising the folded form again gives the same folded form."""
     folded = normalize(text).folded
@@ -107,6 +108,7 @@ def test_idempotent(text: str) -> None:
 
 
 @given(st.one_of(golden_name, st.text(alphabet="abcdefghijklmnopqrstuvwxyz -'", max_size=40)))
+@example("s-ch")  # s- before ch, which is sh after the Latin rules: a sun-letter article
 def test_key_idempotent(text: str) -> None:
     """The key survives a second pass through the folded text (no acronym-shaped input)."""
     result = normalize(text)

@@ -370,6 +370,13 @@ def _analyze_arabic(token: str) -> tuple[_Piece, ...]:
         trace.append("arabic:romanised")
         pieces.append(_entry_piece(text, known, trace, stem))
         return tuple(pieces)
+    read = _analyze_latin(text)
+    if len(read) == 1 and read[0].entry is not None:
+        # ... or one under another reading, as normalising the folded form again reads it
+        # (يما: yama, which Spanish spelling reads as jama).
+        trace += ("arabic:romanised", *read[0].trace)
+        pieces.append(read[0]._replace(trace=tuple(trace)))
+        return tuple(pieces)
     key = arabic.skeleton(stem) or "A"
     alternates = [(r, k) for r, k in arabic.alternate_keys(stem) if k != key]
     trace.append("arabic:letters->key")

@@ -429,7 +429,8 @@ def assimilated_article(token: str, next_raw: str | None) -> bool:
     """R7: ``ash`` before ``sham``, ``ud`` before ``dawa``: an article assimilated to a sun letter.
 
     Only when the next token begins with that consonant, which keeps English ``as``/``an``/``at``.
-    Both tokens are compared after the Latin rules (German ``asch-Scham``).
+    Both tokens are compared after the Latin rules (German ``asch-Scham``, French ``s-Cham``), as
+    normalising the folded form again compares them.
     """
     if next_raw is None or len(token) > 4:
         return False
@@ -437,6 +438,5 @@ def assimilated_article(token: str, next_raw: str | None) -> bool:
         token = latin_surface(token)
         if token not in ASSIMILATED_ARTICLES:
             return False
-        next_raw = latin_surface(next_raw)
     consonant = token[1:] if token[0] in VOWELS else token
-    return next_raw.startswith(consonant)
+    return latin_surface(next_raw).startswith(consonant)
